@@ -1,0 +1,1 @@
+"""captcha-bot: a Telegram bot that solves Bytrade slide puzzles for a team."""

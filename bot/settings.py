@@ -1,0 +1,118 @@
+"""The one settings object. Nothing else in the project reads the environment."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/captcha-bot.sqlite3"
+
+IdList = Annotated[frozenset[int], NoDecode]
+
+
+class SolverMode(StrEnum):
+    LOCAL = "local"
+    OMOCAPTCHA = "omocaptcha"
+    AUTO = "auto"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_max_messages_per_second: float = Field(30.0, gt=0)
+
+    # Storage
+    database_url: str = DEFAULT_DATABASE_URL
+
+    # Team and access
+    admin_user_ids: IdList = frozenset()
+    allowed_chat_ids: IdList = frozenset()
+    default_language: Literal["vi", "en"] = "vi"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Prices and balances
+    tokens_per_solve: int = Field(1, ge=0)
+    tokens_per_local_solve: int = Field(0, ge=0)
+    initial_tokens: int = Field(0, ge=0)
+    provider_low_balance: float = Field(1.0, ge=0)
+
+    # Solving
+    solver: SolverMode | None = None  # None: auto with an OmoCaptcha key, local without
+    max_concurrent_jobs: int = Field(200, ge=1)
+    local_min_confidence: float = Field(0.9, ge=0, le=1)
+    answer_image: bool = True
+
+    # OmoCaptcha
+    omocaptcha_api_key: SecretStr | None = None
+    omocaptcha_base_url: str = "https://omocaptcha.com/api"
+    omocaptcha_type_job_id: str = "43"
+    omocaptcha_first_poll_delay: float = Field(3.0, gt=0)
+    omocaptcha_poll_interval: float = Field(2.0, gt=0)
+    omocaptcha_max_polls: int = Field(20, ge=1, le=20)
+    omocaptcha_deadline: float = Field(120.0, gt=0)
+    omocaptcha_create_retries: int = Field(3, ge=0)
+    omocaptcha_request_timeout: float = Field(15.0, gt=0)
+
+    @field_validator("admin_user_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("default_language", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("telegram_bot_token", "omocaptcha_api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _solver_needs_key(self) -> Settings:
+        if self.solver in (SolverMode.OMOCAPTCHA, SolverMode.AUTO) and self.omocaptcha_api_key is None:
+            raise ValueError(f"SOLVER={self.solver.value} needs OMOCAPTCHA_API_KEY")
+        return self
+
+    @property
+    def solver_mode(self) -> SolverMode:
+        if self.solver is not None:
+            return self.solver
+        return SolverMode.AUTO if self.omocaptcha_api_key else SolverMode.LOCAL
+
+    def sqlite_path(self) -> Path | None:
+        """The database file, when the database is SQLite on disk."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        path = self.database_url.removeprefix(prefix).split("?", 1)[0]
+        return None if path in ("", ":memory:") else Path(path)
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it in one line."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]).upper()
+        name = where or "settings"
+        raise SettingsError(f"{name}: {error['msg']}") from None
