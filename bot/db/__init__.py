@@ -1,0 +1,1 @@
+"""Models, the engine and the queries. The only package that writes SQL."""

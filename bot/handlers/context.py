@@ -1,0 +1,38 @@
+"""What every handler needs from an update: the runtime, who is asking and in which language."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from telegram import Update, User
+from telegram.ext import ContextTypes
+
+from bot.db.users import Profile
+from bot.runtime import Runtime
+from bot.texts import Language, Texts, pick_language, texts
+
+RUNTIME_KEY = "runtime"
+
+
+def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return cast(Runtime, context.bot_data[RUNTIME_KEY])
+
+
+def profile_of(user: User) -> Profile:
+    return Profile(
+        user_id=user.id,
+        username=user.username,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        language_code=user.language_code,
+    )
+
+
+def language_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> Language:
+    default = runtime_of(context).settings.default_language
+    user = update.effective_user if isinstance(update, Update) else None
+    return pick_language(user.language_code if user else None, default)
+
+
+def texts_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> Texts:
+    return texts(language_of(update, context))

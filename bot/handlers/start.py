@@ -1,0 +1,18 @@
+"""/start and /help: what the bot does, how to use it, and the sender's balance."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.context import profile_of, runtime_of, texts_of
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    runtime = runtime_of(context)
+    balance = await runtime.accounts.visit(profile_of(user))
+    text = texts_of(update, context).help.format(price=runtime.settings.tokens_per_solve, balance=balance)
+    await message.reply_text(text)

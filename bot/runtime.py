@@ -1,0 +1,35 @@
+"""The long-lived resources (database engine, HTTP clients) and the services built on them.
+
+One owner: whoever opens the runtime closes it. The bot opens it in post_init and closes it in
+post_shutdown; each CLI command opens its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from bot.db.engine import create_engine, create_sessionmaker
+from bot.db.migrate import upgrade_database
+from bot.services.accounts import Accounts
+from bot.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    accounts: Accounts
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    async with AsyncExitStack() as stack:
+        engine = create_engine(settings)
+        stack.push_async_callback(engine.dispose)
+        await upgrade_database(engine)
+        sessions = create_sessionmaker(engine)
+        yield Runtime(
+            settings=settings,
+            accounts=Accounts(sessions, initial_tokens=settings.initial_tokens),
+        )

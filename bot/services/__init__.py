@@ -1,0 +1,1 @@
+"""The rules: charging, refunds, usage and access. Nothing here knows about Telegram."""

@@ -1,0 +1,137 @@
+"""Every user-facing text, in Vietnamese and English.
+
+One dataclass instance per language: a text missing from either language fails at import time,
+and mypy checks every use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Language = Literal["vi", "en"]
+
+
+def pick_language(language_code: str | None, default: Language) -> Language:
+    if not language_code:
+        return default
+    return "vi" if language_code.lower().startswith("vi") else "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    help: str
+    something_went_wrong: str
+    dm_hint: str
+    chat_not_allowed: str
+    solving: str
+    answer: str
+    answer_backend_local: str
+    not_enough_tokens: str
+    ask_admin: str
+    ask_admin_named: str
+    refunded: str
+    no_charge: str
+    too_big: str
+    image_problem: dict[str, str]
+    solve_failed: dict[str, str]
+    resend_after_restart: str
+    reply_to_image: str
+
+
+EN = Texts(
+    help=(
+        "👋 I solve Bytrade slide puzzles.\n\n"
+        "Send me a screenshot of the puzzle, as a photo or as a file, and I reply with how many pixels "
+        "to drag the slider.\n\n"
+        "In a group: either turn privacy mode off for me in @BotFather (Bot Settings → Group Privacy), "
+        "or send the photo with the caption /solve, or reply /solve to a photo.\n\n"
+        "Each solve costs {price} token(s). Your balance: {balance} token(s).\n"
+        "Commands: /balance, /usage, /help"
+    ),
+    something_went_wrong="⚠️ Sorry, something went wrong on my side. Please try again in a moment.",
+    dm_hint="Send me a screenshot of the slide puzzle (as a photo or a file) and I will solve it. /help",
+    chat_not_allowed="🚫 This group is not on my list of allowed chats, so I can't serve it. Ask the bot's admin.",
+    solving="⏳ Solving…",
+    answer="➡️ {offset} px\nBalance: {balance} token(s).",
+    answer_backend_local="(solved locally, free)",
+    not_enough_tokens="💸 Not enough tokens: a solve costs {price}, your balance is {balance}. {ask_admin}",
+    ask_admin="Ask an admin for more tokens.",
+    ask_admin_named="Ask {admins} for more tokens.",
+    refunded="Your {tokens} token(s) were returned; balance: {balance}.",
+    no_charge="Nothing was charged.",
+    too_big="📦 That file is too big ({size_mb:.1f} MB): bots can only download files up to 20 MB.",
+    image_problem={
+        "empty": "🖼 That file is empty.",
+        "not_an_image": "🖼 That file is not an image. Send a screenshot (JPEG, PNG, WebP or BMP).",
+        "corrupt": "🖼 I could not read that image: it seems damaged or incomplete.",
+        "too_many_pixels": "🖼 That image is far too large in pixels for a puzzle screenshot.",
+        "too_small": "🖼 That image is too small to be a puzzle screenshot.",
+        "unsupported_format": "🖼 That image format is not supported. Send JPEG, PNG, WebP or BMP.",
+        "download_failed": "🖼 I could not download that file from Telegram. Please send it again.",
+    },
+    solve_failed={
+        "unsolvable": "❌ The solver could not solve this puzzle. Try a clearer or fresh screenshot.",
+        "timeout": "⌛ The solver took too long to answer.",
+        "unavailable": "📡 The solving service is unreachable right now. Try again in a few minutes.",
+        "invalid_key": "🔑 The solving service rejected our API key. An admin must fix the configuration.",
+        "out_of_funds": "💳 The solving service account is out of funds. An admin must top it up.",
+        "image_rejected": "🖼 The solving service rejected this image. Send a plain screenshot of the puzzle.",
+        "protocol": "⚠️ The solving service gave an answer I could not understand.",
+        "no_puzzle": "🔍 I could not find a puzzle piece and its gap in this image.",
+        "internal": "⚠️ Something went wrong on my side while solving.",
+    },
+    resend_after_restart="🔄 I restarted before this puzzle reached the solver. Please send it again.",
+    reply_to_image="Reply /solve to a photo or an image file, or send the photo with the caption /solve.",
+)
+
+VI = Texts(
+    help=(
+        "👋 Mình giải captcha kéo-thả (slide puzzle) của Bytrade.\n\n"
+        "Gửi ảnh chụp màn hình câu đố, dạng ảnh hoặc dạng tệp, mình sẽ trả lời số pixel cần kéo thanh trượt.\n\n"
+        "Trong nhóm: tắt chế độ riêng tư (privacy mode) cho bot trong @BotFather (Bot Settings → Group Privacy), "
+        "hoặc gửi ảnh kèm chú thích /solve, hoặc trả lời /solve vào một ảnh.\n\n"
+        "Mỗi lần giải tốn {price} token. Số dư của bạn: {balance} token.\n"
+        "Lệnh: /balance, /usage, /help"
+    ),
+    something_went_wrong="⚠️ Xin lỗi, đã có lỗi từ phía bot. Vui lòng thử lại sau ít phút.",
+    dm_hint="Gửi ảnh chụp màn hình câu đố (dạng ảnh hoặc tệp) để mình giải nhé. /help",
+    chat_not_allowed="🚫 Nhóm này không có trong danh sách được phép dùng bot. Hãy hỏi quản trị viên của bot.",
+    solving="⏳ Đang giải…",
+    answer="➡️ {offset} px\nSố dư: {balance} token.",
+    answer_backend_local="(giải tại chỗ, miễn phí)",
+    not_enough_tokens="💸 Không đủ token: mỗi lần giải tốn {price}, số dư của bạn là {balance}. {ask_admin}",
+    ask_admin="Hãy xin thêm token từ quản trị viên.",
+    ask_admin_named="Hãy xin thêm token từ {admins}.",
+    refunded="Đã hoàn lại {tokens} token; số dư: {balance}.",
+    no_charge="Bạn không bị trừ token.",
+    too_big="📦 Tệp quá lớn ({size_mb:.1f} MB): bot chỉ tải được tệp tối đa 20 MB.",
+    image_problem={
+        "empty": "🖼 Tệp này rỗng.",
+        "not_an_image": "🖼 Tệp này không phải ảnh. Hãy gửi ảnh chụp màn hình (JPEG, PNG, WebP hoặc BMP).",
+        "corrupt": "🖼 Không đọc được ảnh này: có vẻ ảnh bị hỏng hoặc không đầy đủ.",
+        "too_many_pixels": "🖼 Ảnh này có kích thước quá lớn so với một ảnh chụp câu đố.",
+        "too_small": "🖼 Ảnh này quá nhỏ để là ảnh chụp câu đố.",
+        "unsupported_format": "🖼 Định dạng ảnh không được hỗ trợ. Hãy gửi JPEG, PNG, WebP hoặc BMP.",
+        "download_failed": "🖼 Không tải được tệp từ Telegram. Vui lòng gửi lại.",
+    },
+    solve_failed={
+        "unsolvable": "❌ Dịch vụ giải không giải được câu đố này. Hãy thử ảnh rõ hơn hoặc ảnh mới.",
+        "timeout": "⌛ Dịch vụ giải phản hồi quá lâu.",
+        "unavailable": "📡 Hiện không kết nối được dịch vụ giải. Hãy thử lại sau vài phút.",
+        "invalid_key": "🔑 Dịch vụ giải từ chối API key. Quản trị viên cần sửa cấu hình.",
+        "out_of_funds": "💳 Tài khoản dịch vụ giải đã hết tiền. Quản trị viên cần nạp thêm.",
+        "image_rejected": "🖼 Dịch vụ giải từ chối ảnh này. Hãy gửi ảnh chụp màn hình câu đố.",
+        "protocol": "⚠️ Dịch vụ giải trả về câu trả lời không đọc được.",
+        "no_puzzle": "🔍 Không tìm thấy mảnh ghép và chỗ trống trong ảnh này.",
+        "internal": "⚠️ Đã có lỗi từ phía bot khi giải.",
+    },
+    resend_after_restart="🔄 Bot đã khởi động lại trước khi câu đố được gửi đi giải. Vui lòng gửi lại ảnh.",
+    reply_to_image="Hãy trả lời /solve vào một ảnh hoặc tệp ảnh, hoặc gửi ảnh kèm chú thích /solve.",
+)
+
+_BY_LANGUAGE: dict[Language, Texts] = {"vi": VI, "en": EN}
+
+
+def texts(language: Language) -> Texts:
+    return _BY_LANGUAGE[language]
