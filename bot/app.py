@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from contextlib import AsyncExitStack
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTypes, ExtBot, JobQueue
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
 
-from bot.handlers.context import RUNTIME_KEY
+from bot.handlers.admin import grant_command, ledger_command, stats_command, users_command
+from bot.handlers.alerts import AdminAlarm
+from bot.handlers.context import RUNTIME_KEY, SOLVING_KEY, WATCH_KEY
+from bot.handlers.delivery import TelegramDelivery
 from bot.handlers.errors import on_error
+from bot.handlers.member import balance_command, usage_command
+from bot.handlers.menu import publish_menu
+from bot.handlers.solve import on_image_message, on_private_text, on_solve_command
 from bot.handlers.start import help_command
 from bot.runtime import open_runtime
+from bot.services.pricing import Prices
+from bot.services.provider_watch import ProviderWatch
+from bot.services.solving import SolveService
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 BotApplication = Application[
     ExtBot[int],  # int: the rate limiter's per-call argument (max retries)
@@ -23,13 +46,52 @@ BotApplication = Application[
 ]
 
 
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def build_application(settings: Settings) -> BotApplication:
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
     resources = AsyncExitStack()
 
     async def post_init(application: BotApplication) -> None:
-        application.bot_data[RUNTIME_KEY] = await resources.enter_async_context(open_runtime(settings))
+        runtime = await resources.enter_async_context(open_runtime(settings))
+        solving = SolveService(
+            runtime.sessions,
+            runtime.solvers.active,
+            TelegramDelivery(application.bot, answer_image=settings.answer_image),
+            prices=Prices.from_settings(settings),
+            initial_tokens=settings.initial_tokens,
+            max_concurrent_jobs=settings.max_concurrent_jobs,
+            resumer=runtime.solvers.provider,
+        )
+        resources.push_async_callback(solving.stop)
+        application.bot_data[RUNTIME_KEY] = runtime
+        application.bot_data[SOLVING_KEY] = solving
+        provider = runtime.solvers.provider
+        if provider is not None:
+            alarm = AdminAlarm(
+                application.bot,
+                runtime.accounts,
+                settings.admin_user_ids,
+                threshold=settings.provider_low_balance,
+                default_language=settings.default_language,
+            )
+            watch = ProviderWatch(
+                provider.balance,
+                alarm,
+                threshold=settings.provider_low_balance,
+                interval=settings.provider_balance_check_seconds,
+            )
+            application.bot_data[WATCH_KEY] = watch
+            resources.push_async_callback(_cancel, asyncio.create_task(watch.run()))
+        await publish_menu(application.bot, runtime.accounts, settings.admin_user_ids, settings.default_language)
+        recovered = await solving.recover()
+        if recovered:
+            log.info("recovering %d request(s) left open by the previous run", recovered)
 
     async def post_shutdown(_application: BotApplication) -> None:
         await resources.aclose()
@@ -55,6 +117,18 @@ def build_application(settings: Settings) -> BotApplication:
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.add_handler(CommandHandler(["start", "help"], help_command))
+    new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler(["start", "help"], help_command, filters=new_messages))
+    application.add_handler(CommandHandler("solve", on_solve_command, filters=new_messages))
+    application.add_handler(CommandHandler("balance", balance_command, filters=new_messages))
+    application.add_handler(CommandHandler("usage", usage_command, filters=new_messages))
+    application.add_handler(CommandHandler("grant", grant_command, filters=new_messages))
+    application.add_handler(CommandHandler("users", users_command, filters=new_messages))
+    application.add_handler(CommandHandler("stats", stats_command, filters=new_messages))
+    application.add_handler(CommandHandler("ledger", ledger_command, filters=new_messages))
+    application.add_handler(MessageHandler(new_messages & (filters.PHOTO | filters.Document.ALL), on_image_message))
+    application.add_handler(
+        MessageHandler(new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text)
+    )
     application.add_error_handler(on_error)
     return application

@@ -10,16 +10,23 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from bot.db.engine import create_engine, create_sessionmaker
+from bot.db.engine import SessionMaker, create_engine, create_sessionmaker
 from bot.db.migrate import upgrade_database
+from bot.services.access import ChatAccess
 from bot.services.accounts import Accounts
+from bot.services.reports import Reports
 from bot.settings import Settings
+from bot.solver.factory import Solvers, open_solvers
 
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
     settings: Settings
+    sessions: SessionMaker
     accounts: Accounts
+    access: ChatAccess
+    reports: Reports
+    solvers: Solvers
 
 
 @asynccontextmanager
@@ -31,5 +38,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         sessions = create_sessionmaker(engine)
         yield Runtime(
             settings=settings,
+            sessions=sessions,
             accounts=Accounts(sessions, initial_tokens=settings.initial_tokens),
+            access=ChatAccess(settings.allowed_chat_ids, settings.admin_user_ids),
+            reports=Reports(sessions, timezone=settings.timezone),
+            solvers=await open_solvers(settings, stack),
         )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -21,7 +23,9 @@ class SolverMode(StrEnum):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        arbitrary_types_allowed=True, env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     # Telegram
     telegram_bot_token: SecretStr | None = None
@@ -37,12 +41,14 @@ class Settings(BaseSettings):
     allowed_chat_ids: IdList = frozenset()
     default_language: Literal["vi", "en"] = "vi"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")  # where "today" begins in /usage and /stats
 
     # Prices and balances
     tokens_per_solve: int = Field(1, ge=0)
     tokens_per_local_solve: int = Field(0, ge=0)
     initial_tokens: int = Field(0, ge=0)
-    provider_low_balance: float = Field(1.0, ge=0)
+    provider_low_balance: Decimal = Field(Decimal("1.0"), ge=0)
+    provider_balance_check_seconds: float = Field(300.0, gt=0)
 
     # Solving
     solver: SolverMode | None = None  # None: auto with an OmoCaptcha key, local without
@@ -66,6 +72,16 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value.strip())
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (use an IANA name like Asia/Ho_Chi_Minh)") from None
         return value
 
     @field_validator("default_language", mode="before")
@@ -113,6 +129,6 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]).upper()
-        name = where or "settings"
-        raise SettingsError(f"{name}: {error['msg']}") from None
+        message = error["msg"].removeprefix("Value error, ")
+        name = ".".join(str(part) for part in error["loc"]).upper()
+        raise SettingsError(f"{name}: {message}" if name else message) from None

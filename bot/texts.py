@@ -37,6 +37,38 @@ class Texts:
     solve_failed: dict[str, str]
     resend_after_restart: str
     reply_to_image: str
+    already_solved: str
+    # /balance and /usage
+    balance: str
+    local_price: str
+    usage_title: str
+    periods: dict[str, str]
+    usage_line: str
+    median: str
+    # admin commands
+    not_admin: str
+    grant_usage: str
+    unknown_member: str
+    grant_done: str
+    grant_refused: str
+    grant_notice: str
+    grant_not_told: str
+    users_title: str
+    users_line: str
+    users_more: str
+    no_members: str
+    stats_title: str
+    stats_line: str
+    stats_saved: str
+    provider_balance: str
+    provider_balance_unknown: str
+    provider_not_configured: str
+    ledger_usage: str
+    ledger_title: str
+    ledger_empty: str
+    ledger_reasons: dict[str, str]
+    low_provider_balance: str
+    commands: dict[str, str]
 
 
 EN = Texts(
@@ -83,6 +115,57 @@ EN = Texts(
     },
     resend_after_restart="🔄 I restarted before this puzzle reached the solver. Please send it again.",
     reply_to_image="Reply /solve to a photo or an image file, or send the photo with the caption /solve.",
+    already_solved="This image was already solved (not charged again):\n➡️ {offset} px\nBalance: {balance} token(s).",
+    balance="💰 Balance: {balance} token(s).\nA solve costs {price} token(s){local}.\n{ask_admin}",
+    local_price="; answers from the local solver cost {price}",
+    usage_title="📊 Your solves",
+    periods={"today": "Today", "week": "Last 7 days", "all": "All time"},
+    usage_line=(
+        "{period}: {solves} solve(s) — {succeeded} succeeded, {failed} failed, {refused} refused; "
+        "{spent} token(s) spent; {median}"
+    ),
+    median="median {seconds:.1f} s",
+    not_admin="🔒 Only the bot's admins can use this command.",
+    grant_usage=(
+        "Usage: /grant <user_id|@username> <amount> [note]\n"
+        "or, replying to a member's message: /grant <amount> [note]\n"
+        "A negative amount removes tokens."
+    ),
+    unknown_member="I don't know {who}: they have to message me first, or use their numeric id.",
+    grant_done="✅ {who}: {amount:+d} token(s), balance now {balance}.",
+    grant_refused="🚫 {who} has {balance} token(s); removing {removed} would go below zero. Nothing changed.",
+    grant_notice="💰 An admin changed your balance by {amount:+d} token(s). Balance: {balance}.",
+    grant_not_told="(I could not message them: they have not started a chat with me.)",
+    users_title="👥 Members, most recent first (page {page}/{pages})",
+    users_line="{name} · id {user_id} — {balance} token(s), {solves} solve(s), {rate} success",
+    users_more="Next page: /users {page}",
+    no_members="No members yet.",
+    stats_title="📈 Team statistics",
+    stats_line=(
+        "{period}: {solves} solve(s), {rate} success, median {median}, p95 {p95}; "
+        "{spent} token(s) spent, {refunded} refunded; local {local} / OmoCaptcha {paid}"
+    ),
+    stats_saved="💡 Local answers saved {saved} paid OmoCaptcha call(s) ({tokens} token(s) for members).",
+    provider_balance="🏦 OmoCaptcha balance: {balance}",
+    provider_balance_unknown="🏦 OmoCaptcha balance: unavailable ({error})",
+    provider_not_configured="🏦 OmoCaptcha: not configured (local solver only)",
+    ledger_usage="Usage: /ledger <user_id|@username>",
+    ledger_title="📒 Ledger of {who}, latest first (balance {balance}):",
+    ledger_empty="No ledger entries for {who}.",
+    ledger_reasons={"initial": "welcome", "grant": "grant", "solve": "solve", "refund": "refund"},
+    low_provider_balance=(
+        "⚠️ The OmoCaptcha balance is {balance}, below {threshold}. Top it up, or paid solves will start failing."
+    ),
+    commands={
+        "help": "What this bot does",
+        "solve": "Solve the photo you reply to",
+        "balance": "Your tokens",
+        "usage": "Your solves",
+        "grant": "Give or take tokens (admin)",
+        "users": "Members and balances (admin)",
+        "stats": "Team statistics (admin)",
+        "ledger": "A member's ledger (admin)",
+    },
 )
 
 VI = Texts(
@@ -128,6 +211,57 @@ VI = Texts(
     },
     resend_after_restart="🔄 Bot đã khởi động lại trước khi câu đố được gửi đi giải. Vui lòng gửi lại ảnh.",
     reply_to_image="Hãy trả lời /solve vào một ảnh hoặc tệp ảnh, hoặc gửi ảnh kèm chú thích /solve.",
+    already_solved="Ảnh này đã được giải rồi (không trừ thêm token):\n➡️ {offset} px\nSố dư: {balance} token.",
+    balance="💰 Số dư: {balance} token.\nMỗi lần giải tốn {price} token{local}.\n{ask_admin}",
+    local_price="; kết quả từ bộ giải tại chỗ tốn {price}",
+    usage_title="📊 Lượt giải của bạn",
+    periods={"today": "Hôm nay", "week": "7 ngày qua", "all": "Tất cả"},
+    usage_line=(
+        "{period}: {solves} lượt giải — {succeeded} thành công, {failed} thất bại, {refused} bị từ chối; "
+        "đã tiêu {spent} token; {median}"
+    ),
+    median="trung vị {seconds:.1f} giây",
+    not_admin="🔒 Chỉ quản trị viên của bot mới dùng được lệnh này.",
+    grant_usage=(
+        "Cách dùng: /grant <user_id|@username> <số lượng> [ghi chú]\n"
+        "hoặc trả lời tin nhắn của thành viên: /grant <số lượng> [ghi chú]\n"
+        "Số âm để trừ token."
+    ),
+    unknown_member="Mình chưa biết {who}: người đó cần nhắn cho bot trước, hoặc dùng id dạng số.",
+    grant_done="✅ {who}: {amount:+d} token, số dư hiện tại {balance}.",
+    grant_refused="🚫 {who} có {balance} token; trừ {removed} sẽ làm số dư âm. Không có gì thay đổi.",
+    grant_notice="💰 Quản trị viên đã thay đổi số dư của bạn {amount:+d} token. Số dư: {balance}.",
+    grant_not_told="(Không nhắn được cho người đó: họ chưa bắt đầu trò chuyện với bot.)",
+    users_title="👥 Thành viên, gần đây nhất trước (trang {page}/{pages})",
+    users_line="{name} · id {user_id} — {balance} token, {solves} lượt giải, thành công {rate}",
+    users_more="Trang sau: /users {page}",
+    no_members="Chưa có thành viên nào.",
+    stats_title="📈 Thống kê cả nhóm",
+    stats_line=(
+        "{period}: {solves} lượt giải, thành công {rate}, trung vị {median}, p95 {p95}; "
+        "đã tiêu {spent} token, hoàn {refunded}; tại chỗ {local} / OmoCaptcha {paid}"
+    ),
+    stats_saved="💡 Bộ giải tại chỗ đã tiết kiệm {saved} lượt gọi OmoCaptcha trả phí ({tokens} token cho thành viên).",
+    provider_balance="🏦 Số dư OmoCaptcha: {balance}",
+    provider_balance_unknown="🏦 Số dư OmoCaptcha: không lấy được ({error})",
+    provider_not_configured="🏦 OmoCaptcha: chưa cấu hình (chỉ dùng bộ giải tại chỗ)",
+    ledger_usage="Cách dùng: /ledger <user_id|@username>",
+    ledger_title="📒 Sổ cái của {who}, mới nhất trước (số dư {balance}):",
+    ledger_empty="Chưa có giao dịch nào của {who}.",
+    ledger_reasons={"initial": "chào mừng", "grant": "cấp", "solve": "giải", "refund": "hoàn"},
+    low_provider_balance=(
+        "⚠️ Số dư OmoCaptcha còn {balance}, dưới mức {threshold}. Hãy nạp thêm, nếu không các lượt giải trả phí sẽ lỗi."
+    ),
+    commands={
+        "help": "Bot này làm gì",
+        "solve": "Giải ảnh bạn trả lời",
+        "balance": "Số token của bạn",
+        "usage": "Lượt giải của bạn",
+        "grant": "Cấp hoặc trừ token (quản trị)",
+        "users": "Thành viên và số dư (quản trị)",
+        "stats": "Thống kê cả nhóm (quản trị)",
+        "ledger": "Sổ cái của thành viên (quản trị)",
+    },
 )
 
 _BY_LANGUAGE: dict[Language, Texts] = {"vi": VI, "en": EN}

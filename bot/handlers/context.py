@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from typing import cast
 
-from telegram import Update, User
+from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot.db.users import Profile
 from bot.runtime import Runtime
+from bot.services.provider_watch import ProviderWatch
+from bot.services.solving import SolveService
 from bot.texts import Language, Texts, pick_language, texts
 
 RUNTIME_KEY = "runtime"
+SOLVING_KEY = "solving"
+WATCH_KEY = "provider_watch"
 
 
 def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return cast(Runtime, context.bot_data[RUNTIME_KEY])
+
+
+def solving_of(context: ContextTypes.DEFAULT_TYPE) -> SolveService:
+    return cast(SolveService, context.bot_data[SOLVING_KEY])
+
+
+def watch_of(context: ContextTypes.DEFAULT_TYPE) -> ProviderWatch | None:
+    return cast(ProviderWatch | None, context.bot_data.get(WATCH_KEY))
 
 
 def profile_of(user: User) -> Profile:
@@ -36,3 +48,8 @@ def language_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> Language:
 
 def texts_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> Texts:
     return texts(language_of(update, context))
+
+
+async def reply(message: Message, text: str) -> Message:
+    """Answer threaded to `message`, in private chats too (PTB quotes only in groups by default)."""
+    return await message.reply_text(text, do_quote=True)

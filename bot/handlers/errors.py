@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.handlers.context import texts_of
+from bot.handlers.context import reply, texts_of
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_message is None:
         return
     try:
-        await update.effective_message.reply_text(texts_of(update, context).something_went_wrong)
+        await reply(update.effective_message, texts_of(update, context).something_went_wrong)
     except TelegramError:
         log.warning("could not tell the user about the failure", exc_info=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
+
 from bot.db.balances import change_balance
 from bot.db.engine import SessionMaker
-from bot.db.models import LedgerReason
+from bot.db.history import latest_ledger
+from bot.db.models import LedgerEntry, LedgerReason, User
 from bot.db.usage import UserUsage, list_user_usage
-from bot.db.users import Profile, ensure_user, ensure_user_id, get_user
+from bot.db.users import Profile, ensure_user, ensure_user_id, find_by_username, get_user
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,31 @@ class Accounts:
             )
         log.info("grant: user %s %+d by %s, balance now %d", user_id, amount, actor, balance)
         return balance
+
+    async def contacts(self, user_ids: frozenset[int]) -> list[str]:
+        """@usernames of these users, where known (to tell members whom to ask for tokens)."""
+        if not user_ids:
+            return []
+        async with self._sessions() as session:
+            names = await session.scalars(
+                select(User.username).where(User.id.in_(user_ids), User.username.is_not(None)).order_by(User.id)
+            )
+            return [f"@{name}" for name in names]
+
+    async def find(self, who: str) -> User | None:
+        """A member by numeric id or @username, if the bot has seen them."""
+        async with self._sessions() as session:
+            if who.lstrip("-").isdigit():
+                return await get_user(session, int(who))
+            return await find_by_username(session, who)
+
+    async def get(self, user_id: int) -> User | None:
+        async with self._sessions() as session:
+            return await get_user(session, user_id)
+
+    async def ledger(self, user_id: int, limit: int = 15) -> list[LedgerEntry]:
+        async with self._sessions() as session:
+            return await latest_ledger(session, user_id, limit)
 
     async def usage_table(self) -> list[UserUsage]:
         async with self._sessions() as session:

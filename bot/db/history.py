@@ -1,0 +1,51 @@
+"""Raw facts for reports: solve requests and ledger rows, filtered by user and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import LedgerEntry, SolveRequest
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFact:
+    status: str
+    solver: str | None
+    received_at: datetime
+    answered_at: datetime | None
+
+
+async def request_facts(
+    session: AsyncSession, *, since: datetime | None = None, user_id: int | None = None
+) -> list[RequestFact]:
+    query = select(SolveRequest.status, SolveRequest.solver, SolveRequest.received_at, SolveRequest.answered_at)
+    if since is not None:
+        query = query.where(SolveRequest.received_at >= since)
+    if user_id is not None:
+        query = query.where(SolveRequest.user_id == user_id)
+    rows = await session.execute(query)
+    return [RequestFact(*row) for row in rows.tuples()]
+
+
+async def ledger_totals(
+    session: AsyncSession, *, since: datetime | None = None, user_id: int | None = None
+) -> dict[str, int]:
+    """Sum of deltas per reason."""
+    query = select(LedgerEntry.reason, func.sum(LedgerEntry.delta)).group_by(LedgerEntry.reason)
+    if since is not None:
+        query = query.where(LedgerEntry.created_at >= since)
+    if user_id is not None:
+        query = query.where(LedgerEntry.user_id == user_id)
+    rows = await session.execute(query)
+    return {reason: int(total) for reason, total in rows.tuples()}
+
+
+async def latest_ledger(session: AsyncSession, user_id: int, limit: int) -> list[LedgerEntry]:
+    rows = await session.scalars(
+        select(LedgerEntry).where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.id.desc()).limit(limit)
+    )
+    return list(rows)

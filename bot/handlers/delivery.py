@@ -1,0 +1,59 @@
+"""Delivering a finished solve: edit the "solving…" reply into the answer, or send an annotated picture."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, ReplyParameters
+from telegram.error import BadRequest
+
+from bot.handlers.render import outcome_text
+from bot.images.annotate import render_answer_picture
+from bot.services.outcomes import Outcome
+
+log = logging.getLogger(__name__)
+
+
+class TelegramDelivery:
+    def __init__(self, bot: Bot, *, answer_image: bool) -> None:
+        self._bot = bot
+        self._answer_image = answer_image
+
+    async def __call__(self, outcome: Outcome) -> None:
+        text = outcome_text(outcome)
+        solution = outcome.solution
+        if (
+            self._answer_image
+            and outcome.image is not None
+            and solution is not None
+            and solution.piece is not None
+            and solution.gap is not None
+        ):
+            picture = await asyncio.to_thread(
+                render_answer_picture, outcome.image, solution.offset, solution.piece, solution.gap
+            )
+            await self._bot.send_photo(outcome.chat_id, picture, caption=text, reply_parameters=self._thread(outcome))
+            await self._remove_status(outcome)
+            return
+        if outcome.status_message_id is not None:
+            try:
+                await self._bot.edit_message_text(text, chat_id=outcome.chat_id, message_id=outcome.status_message_id)
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message:  # delivered before a restart
+                    return
+                log.info("could not edit the status reply of request %s (%s)", outcome.request_id, exc.message)
+        await self._bot.send_message(outcome.chat_id, text, reply_parameters=self._thread(outcome))
+
+    @staticmethod
+    def _thread(outcome: Outcome) -> ReplyParameters:
+        return ReplyParameters(message_id=outcome.message_id, allow_sending_without_reply=True)
+
+    async def _remove_status(self, outcome: Outcome) -> None:
+        if outcome.status_message_id is None:
+            return
+        try:
+            await self._bot.delete_message(outcome.chat_id, outcome.status_message_id)
+        except BadRequest:
+            log.info("status reply of request %s was already gone", outcome.request_id)

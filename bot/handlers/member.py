@@ -1,0 +1,37 @@
+"""/balance and /usage: what a member has left and what they used."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.context import profile_of, reply, runtime_of, solving_of, texts_of
+from bot.handlers.render import ask_admin_text
+from bot.handlers.render_reports import usage_text
+
+
+async def balance_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    runtime, t = runtime_of(context), texts_of(update, context)
+    balance = await runtime.accounts.visit(profile_of(user))
+    settings = runtime.settings
+    local = t.local_price.format(price=settings.tokens_per_local_solve) if runtime.solvers.local_answers else ""
+    admins = await runtime.accounts.contacts(runtime.access.admins)
+    await reply(
+        message,
+        t.balance.format(
+            balance=balance, price=solving_of(context).price, local=local, ask_admin=ask_admin_text(t, admins)
+        ),
+    )
+
+
+async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    runtime = runtime_of(context)
+    await runtime.accounts.visit(profile_of(user))
+    stats = await runtime.reports.usage(user.id)
+    await reply(message, usage_text(texts_of(update, context), stats))

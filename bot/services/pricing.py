@@ -1,0 +1,37 @@
+"""What a solve costs: reserved up front at the price of the dearest backend the mode may use,
+settled at the price of the backend that actually answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.settings import Settings, SolverMode
+
+LOCAL = "local"
+OMOCAPTCHA = "omocaptcha"
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    by_backend: dict[str, int]
+    mode: SolverMode
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Prices:
+        return cls(
+            {LOCAL: settings.tokens_per_local_solve, OMOCAPTCHA: settings.tokens_per_solve}, settings.solver_mode
+        )
+
+    @property
+    def reserve(self) -> int:
+        """Enough for whichever backend ends up answering."""
+        match self.mode:
+            case SolverMode.LOCAL:
+                return self.by_backend[LOCAL]
+            case SolverMode.OMOCAPTCHA:
+                return self.by_backend[OMOCAPTCHA]
+            case SolverMode.AUTO:
+                return max(self.by_backend.values())
+
+    def of(self, backend: str) -> int:
+        return self.by_backend.get(backend, self.reserve)

@@ -1,0 +1,53 @@
+"""Building the configured solver, with its HTTP client owned by the caller's exit stack."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import httpx
+
+from bot.settings import Settings, SolverMode
+from bot.solver.auto import AutoSolver
+from bot.solver.base import Solver
+from bot.solver.local import LocalSolver
+from bot.solver.omocaptcha import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
+
+SOLVER_NAMES = tuple(mode.value for mode in SolverMode)
+
+
+@dataclass(frozen=True, slots=True)
+class Solvers:
+    active: Solver  # the one that answers members
+    provider: OmoCaptchaSolver | None  # the paid API, when a key is configured: resume, balance
+
+    @property
+    def local_answers(self) -> bool:
+        """Whether members can get answers from the local solver."""
+        return not isinstance(self.active, OmoCaptchaSolver)
+
+
+async def open_solvers(
+    settings: Settings,
+    stack: AsyncExitStack,
+    *,
+    mode: SolverMode | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Solvers:
+    mode = mode or settings.solver_mode
+    provider = None
+    if settings.omocaptcha_api_key is not None:
+        client = open_omocaptcha_client(
+            settings.omocaptcha_base_url, settings.omocaptcha_request_timeout, transport=transport
+        )
+        stack.push_async_callback(client.aclose)
+        provider = OmoCaptchaSolver(
+            client, settings.omocaptcha_api_key.get_secret_value(), OmoCaptchaOptions.from_settings(settings)
+        )
+    if mode is SolverMode.LOCAL:
+        return Solvers(LocalSolver(), provider)
+    if provider is None:
+        raise ValueError(f"SOLVER={mode.value} needs OMOCAPTCHA_API_KEY")
+    if mode is SolverMode.OMOCAPTCHA:
+        return Solvers(provider, provider)
+    return Solvers(AutoSolver(LocalSolver(), provider, min_confidence=settings.local_min_confidence), provider)
