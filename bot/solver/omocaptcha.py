@@ -1,0 +1,242 @@
+"""The OmoCaptcha backend: createJob once, then getJobResult on a fixed grid until an answer.
+
+The team pays per createJob, so createJob is retried only when no job can exist yet (the connection was
+never made, or the provider answered 5xx/429); once the request may have reached the provider, a lost
+answer is reported as unavailable instead of paying again. Polls are free but capped by the provider
+(about 20 per job), so they run on a grid measured from job creation: t0 + first delay, then every poll
+interval, never more than `max_polls`, never past the deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from bot.settings import Settings
+from bot.solver.base import (
+    JobCreated,
+    ProviderUnavailable,
+    Solution,
+    SolverError,
+    SolveTimeout,
+    Unsolvable,
+)
+from bot.solver.omocaptcha_answers import (
+    Failed,
+    JobStatus,
+    Pending,
+    UnreadableAnswer,
+    parse_balance,
+    parse_created,
+    parse_job_result,
+)
+from bot.solver.poll_planner import PollPlanner
+
+logger = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 100
+# Failures after which the request cannot have reached the provider, so a retry cannot pay twice.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True, slots=True)
+class OmoCaptchaOptions:
+    type_job_id: str = "43"
+    first_poll_delay: float = 3.0  # the fixed first delay without a planner, the planner's start otherwise
+    poll_interval: float = 2.0
+    max_polls: int = 20
+    deadline: float = 120.0  # seconds from job creation
+    create_retries: int = 3
+    retry_backoff: float = 0.5  # first createJob retry waits this long, each next one twice as long
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_polls <= 20:
+            raise ValueError("max_polls must be in 1..20: OmoCaptcha bans clients that poll more")
+        if min(self.first_poll_delay, self.poll_interval, self.deadline) <= 0:
+            raise ValueError("delays, interval and deadline must be positive")
+        if self.create_retries < 0 or self.retry_backoff < 0:
+            raise ValueError("create_retries and retry_backoff must not be negative")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OmoCaptchaOptions:
+        return cls(
+            type_job_id=settings.omocaptcha_type_job_id,
+            first_poll_delay=settings.omocaptcha_first_poll_delay,
+            poll_interval=settings.omocaptcha_poll_interval,
+            max_polls=settings.omocaptcha_max_polls,
+            deadline=settings.omocaptcha_deadline,
+            create_retries=settings.omocaptcha_create_retries,
+        )
+
+
+def open_omocaptcha_client(
+    base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The one client for the OmoCaptcha API; the caller closes it at shutdown.
+
+    A modest pool: large httpx pools cost more CPU in bookkeeping than they save. Waiting for a pooled
+    connection is bounded like the rest, and a pool timeout is safe to retry (nothing was sent).
+    """
+    return httpx.AsyncClient(
+        base_url=base_url.rstrip("/") + "/",
+        timeout=httpx.Timeout(connect=min(timeout, 10.0), read=timeout, write=timeout, pool=timeout),
+        limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
+        transport=transport,
+    )
+
+
+@dataclass(slots=True)
+class _Job:
+    wire_id: int | str  # as the provider sent it
+    started: float  # when the caller asked, for Solution.seconds
+    t0: float  # when the job was created (or resumed): the poll grid starts here
+    polls: int = 0
+
+    @property
+    def id(self) -> str:
+        return str(self.wire_id)
+
+
+class OmoCaptchaSolver:
+    name = "omocaptcha"
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        api_key: str,
+        options: OmoCaptchaOptions,
+        planner: PollPlanner | None = None,
+    ) -> None:
+        self._client = client
+        self._key = api_key
+        self._options = options
+        self._planner = planner
+
+    async def solve(self, image: bytes, *, on_job_created: JobCreated | None = None) -> Solution:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        wire_id = await self._create_job(image)
+        created = loop.time()
+        if on_job_created is not None:
+            await on_job_created(str(wire_id))
+        first_delay = self._planner.first_delay() if self._planner else self._options.first_poll_delay
+        return await self._await_result(_Job(wire_id, started, created), first_delay, learn=True)
+
+    async def resume(self, job_id: str) -> Solution:
+        """Poll an existing job from now on: first poll at once (it was created a while ago), same caps."""
+        now = asyncio.get_running_loop().time()
+        # The provider sent the id as a number; it gets it back as one.
+        wire_id = int(job_id) if job_id.isascii() and job_id.isdigit() else job_id
+        return await self._await_result(_Job(wire_id, now, now), 0.0, learn=False)
+
+    async def balance(self) -> Decimal:
+        response = await self._post("getBalance", {"api_token": self._key}, action="getBalance")
+        return parse_balance(response.content, secret=self._key)
+
+    async def _create_job(self, image: bytes) -> int | str:
+        payload = {
+            "api_token": self._key,
+            "data": {"type_job_id": self._options.type_job_id, "image_base64": base64.b64encode(image).decode()},
+        }
+        for attempt in range(self._options.create_retries + 1):
+            try:
+                response = await self._client.post("createJob", json=payload)
+            except _NOT_SENT as exc:
+                failure = type(exc).__name__
+            except httpx.RequestError as exc:
+                logger.warning("OmoCaptcha createJob: %s after sending; not retried", type(exc).__name__)
+                raise ProviderUnavailable(
+                    f"OmoCaptcha createJob: {type(exc).__name__} after the request was sent; "
+                    "not retried, a job may exist"
+                ) from None
+            else:
+                if not _is_overloaded(response):
+                    return parse_created(response.content, secret=self._key)
+                failure = f"HTTP {response.status_code}"
+            if attempt < self._options.create_retries:
+                delay = self._options.retry_backoff * 2**attempt
+                logger.warning("OmoCaptcha createJob: %s; retrying in %.2f s", failure, delay)
+                await asyncio.sleep(delay)
+        logger.warning("OmoCaptcha createJob: %s; giving up after %d tries", failure, attempt + 1)
+        raise ProviderUnavailable(f"OmoCaptcha createJob: {failure} after {attempt + 1} tries")
+
+    async def _await_result(self, job: _Job, first_delay: float, *, learn: bool) -> Solution:
+        loop = asyncio.get_running_loop()
+        outcome = "interrupted"  # cancelled, unless a bug escaped
+        try:
+            offset, raw_answer = await self._poll_until_answer(job, first_delay, learn=learn)
+            outcome = "success"
+        except SolverError as exc:
+            outcome = exc.code
+            exc.job_id = exc.job_id or job.id
+            raise
+        finally:
+            logger.info(
+                "OmoCaptcha job %s: %s after %d polls in %.2f s", job.id, outcome, job.polls, loop.time() - job.started
+            )
+        return Solution(
+            offset=offset,
+            raw_answer=raw_answer,
+            backend=self.name,
+            job_id=job.id,
+            seconds=loop.time() - job.started,
+            polls=job.polls,
+        )
+
+    async def _poll_until_answer(self, job: _Job, first_delay: float, *, learn: bool) -> tuple[int, str]:
+        options, loop = self._options, asyncio.get_running_loop()
+        first_delay = min(first_delay, options.deadline)
+        answered, failure = False, None
+        # The deadline also cuts short a poll still in flight when it passes.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout_at(job.t0 + options.deadline):
+                for index in range(options.max_polls):
+                    due = first_delay + index * options.poll_interval
+                    if due > options.deadline:
+                        break
+                    await asyncio.sleep(job.t0 + due - loop.time())
+                    job.polls += 1
+                    sent_at = loop.time() - job.t0
+                    try:
+                        status = await self._poll(job.wire_id)
+                    except (ProviderUnavailable, UnreadableAnswer) as exc:
+                        failure = exc
+                        logger.warning("OmoCaptcha job %s poll %d: %s", job.id, job.polls, exc)
+                        continue
+                    answered = True
+                    if index == 0 and learn and self._planner is not None:
+                        self._planner.record(sent_at, ready=not isinstance(status, Pending))
+                    if isinstance(status, Failed):
+                        raise Unsolvable(f"OmoCaptcha gave up on job {job.id} ({status.status})")
+                    if not isinstance(status, Pending):
+                        return status.offset, status.raw_answer
+        if failure is not None and not answered:
+            raise type(failure)(f"{failure} (every poll of job {job.id} failed)")
+        raise SolveTimeout(f"OmoCaptcha job {job.id}: no answer after {job.polls} polls")
+
+    async def _poll(self, wire_id: int | str) -> JobStatus:
+        response = await self._post(
+            "getJobResult", {"api_token": self._key, "job_id": wire_id}, action=f"getJobResult {wire_id}"
+        )
+        return parse_job_result(response.content, secret=self._key)
+
+    async def _post(self, path: str, payload: dict[str, Any], *, action: str) -> httpx.Response:
+        """A request whose failure to arrive or be answered is simply unavailability (free to repeat)."""
+        try:
+            response = await self._client.post(path, json=payload)
+        except httpx.RequestError as exc:
+            raise ProviderUnavailable(f"OmoCaptcha {action}: {type(exc).__name__}") from None
+        if _is_overloaded(response):
+            raise ProviderUnavailable(f"OmoCaptcha {action}: HTTP {response.status_code}")
+        return response
+
+
+def _is_overloaded(response: httpx.Response) -> bool:
+    return response.status_code == 429 or response.status_code >= 500

@@ -1,0 +1,105 @@
+"""Where to place a job's first result poll, learned from recent jobs.
+
+OmoCaptcha asks for about 2 s between polls and bans clients that poll a captcha more than about 20 times.
+A first poll that comes too early costs a whole poll interval of latency and a poll against the cap; one
+that comes too late costs latency directly. So the planner learns the provider's typical solve time and
+puts the first poll just after it.
+
+Estimate. Observations are `(first_poll_elapsed, ready_at_first_poll)` of the last `window` jobs, elapsed
+measured from job creation. t̂ is the threshold that misclassifies the fewest of them (ready with elapsed
+< t plus pending with elapsed ≥ t) over every split of the sorted observations: O(n log n), cached until
+the next observation. A split's threshold is the midpoint of the gap it lies in (simulated, this stays
+closer to D than the gap's lower end). If every observation is ready, t̂ is the earliest of them; if
+every one is pending (the provider got slower than anything we saw), the latest × `SLOWER_STEP`. With a
+fixed provider time D this converges to D at the jitter's resolution within one batch of jobs; with a
+spread of solve times it lands near the median.
+
+Delay of a new job's first poll:
+- while fewer than `MIN_OBSERVATIONS` are known: `initial_delay × U(0.5, 1.5)` (exploration);
+- afterwards: `t̂ × (1 + MARGIN) × U(0.97, 1.06)`; the small jitter keeps learning;
+- except for `PROBE_SHARE` (4 %) of jobs, polled early at `t̂ × U(0.90, 1.00)`.
+Delays are at least `MIN_DELAY`; the caller clamps them to its deadline.
+
+Where this departs from the plain design, and why (measured by simulating batches of 200 jobs):
+- The probes. Without them a warmed-up window holds only "ready" observations, since every poll lands
+  after t̂; the optimum is then "anything up to the earliest poll" and t̂ creeps up ~2 % per window
+  (3.0 s → 5.1 s in 30 windows), and a provider that got faster would never be noticed. With them t̂
+  stays within ~4 % of D and follows it down by up to 10 % per round of first polls, for one extra poll
+  on ~4 % of jobs. Probes spread wider (from 0.8) follow faster but let t̂ wander twice as far.
+- The jitter's top is 1.06, not 1.10: the upper part only adds latency. With a fixed 3 s solve, ~80 %
+  of answers are picked up within 0.3 s of being ready, against ~60 % with 1.10.
+- `SLOWER_STEP` (1.25): taking the latest pending poll as it is climbs only by the jitter per round of
+  first polls, six rounds to follow a provider going from 3 s to 6 s; stepping past it takes one or two.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+
+
+class PollPlanner:
+    MIN_OBSERVATIONS = 20
+    MARGIN = 0.05
+    JITTER = (0.97, 1.06)
+    PROBE_SHARE = 0.04
+    PROBE_RANGE = (0.90, 1.00)
+    EXPLORATION_RANGE = (0.5, 1.5)
+    MIN_DELAY = 0.05
+    SLOWER_STEP = 1.25
+
+    def __init__(self, initial_delay: float, *, window: int = 200, rng: random.Random | None = None) -> None:
+        if initial_delay <= 0 or window < 1:
+            raise ValueError("initial_delay and window must be positive")
+        self._initial_delay = initial_delay
+        self._enough = min(self.MIN_OBSERVATIONS, window)
+        self._observations: deque[tuple[float, bool]] = deque(maxlen=window)
+        self._rng = rng or random.Random()
+        self._estimate: float | None = None
+        self._stale = False
+
+    @property
+    def estimate(self) -> float | None:
+        """The learned solve time t̂, or None while still exploring."""
+        if len(self._observations) < self._enough:
+            return None
+        if self._stale:
+            self._estimate = self._best_threshold()
+            self._stale = False
+        return self._estimate
+
+    def first_delay(self) -> float:
+        estimate = self.estimate
+        if estimate is None:
+            delay = self._initial_delay * self._rng.uniform(*self.EXPLORATION_RANGE)
+        elif self._rng.random() < self.PROBE_SHARE:
+            delay = estimate * self._rng.uniform(*self.PROBE_RANGE)
+        else:
+            delay = estimate * (1 + self.MARGIN) * self._rng.uniform(*self.JITTER)
+        return max(self.MIN_DELAY, delay)
+
+    def record(self, first_poll_elapsed: float, ready: bool) -> None:
+        self._observations.append((first_poll_elapsed, ready))
+        self._stale = True
+
+    def _best_threshold(self) -> float:
+        ordered = sorted(self._observations)
+        elapsed = [seen for seen, _ in ordered]
+        # Split k classifies ordered[:k] as pending and ordered[k:] as ready; errors(k) is the ready ones
+        # before k plus the pending ones from k on. Splits inside a run of equal elapsed values are skipped.
+        errors = sum(1 for _, ready in ordered if not ready)
+        best_errors, best_splits = errors, [0]
+        for k, (seen, ready) in enumerate(ordered, start=1):
+            errors += 1 if ready else -1
+            if k < len(ordered) and elapsed[k] == seen:
+                continue
+            if errors < best_errors:
+                best_errors, best_splits = errors, [k]
+            elif errors == best_errors:
+                best_splits.append(k)
+        split = best_splits[len(best_splits) // 2]
+        if split == 0:
+            return elapsed[0]
+        if split == len(elapsed):
+            return elapsed[-1] * self.SLOWER_STEP
+        return (elapsed[split - 1] + elapsed[split]) / 2

@@ -1,0 +1,96 @@
+"""The learned first-poll delay, driven by simulated jobs (no clock: elapsed times are given)."""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Callable
+
+from bot.solver.poll_planner import PollPlanner
+
+POLL_INTERVAL = 2.0
+
+
+def polls_needed(delay: float, solve_time: float) -> int:
+    """Polls on the grid delay, delay + interval, ... until one finds the answer."""
+    return 1 if delay >= solve_time else 1 + math.ceil((solve_time - delay) / POLL_INTERVAL)
+
+
+def run_batch(planner: PollPlanner, solve_time: Callable[[], float], size: int = 200) -> list[tuple[float, float]]:
+    """A batch of concurrent jobs: every delay is chosen before any of them is observed."""
+    delays = [planner.first_delay() for _ in range(size)]
+    jobs = [(delay, solve_time()) for delay in delays]
+    for delay, solved_at in jobs:
+        planner.record(delay, ready=delay >= solved_at)
+    return jobs
+
+
+def test_explores_around_the_initial_delay_until_it_has_seen_enough() -> None:
+    planner = PollPlanner(3.0, rng=random.Random(1))
+    for _ in range(PollPlanner.MIN_OBSERVATIONS - 1):
+        assert 1.5 <= planner.first_delay() <= 4.5
+        planner.record(3.0, ready=True)
+    assert planner.estimate is None
+    planner.record(3.0, ready=True)
+    assert planner.estimate is not None
+
+
+def test_one_batch_is_enough_to_find_a_fixed_solve_time() -> None:
+    planner = PollPlanner(3.0, rng=random.Random(2))
+    run_batch(planner, lambda: 3.0)
+    assert planner.estimate is not None
+    assert abs(planner.estimate - 3.0) < 0.05
+
+    jobs = run_batch(planner, lambda: 3.0, size=1000)
+    late = [delay - 3.0 for delay, _ in jobs]
+    assert sum(0 <= lateness <= 0.3 for lateness in late) >= 0.7 * len(jobs)  # picked up within 0.3 s
+    assert max(polls_needed(delay, solved) for delay, solved in jobs) <= 2
+
+
+def test_does_not_creep_away_from_a_steady_provider() -> None:
+    planner = PollPlanner(3.0, rng=random.Random(3))
+    for _ in range(40):
+        run_batch(planner, lambda: 3.0)
+        assert planner.estimate is not None
+        assert abs(planner.estimate - 3.0) < 0.15
+
+
+def test_follows_a_provider_that_gets_faster_or_slower() -> None:
+    planner = PollPlanner(3.0, rng=random.Random(4))
+    run_batch(planner, lambda: 3.0)
+    for _ in range(3):
+        run_batch(planner, lambda: 2.4)
+    assert planner.estimate is not None
+    assert abs(planner.estimate - 2.4) < 0.1
+    for _ in range(4):
+        run_batch(planner, lambda: 6.0)
+    assert abs(planner.estimate - 6.0) < 0.2
+
+
+def test_lands_near_the_median_of_spread_solve_times() -> None:
+    rng = random.Random(5)
+    planner = PollPlanner(3.0, rng=random.Random(6))
+    estimates, polls = [], []
+    for _ in range(12):
+        jobs = run_batch(planner, lambda: rng.uniform(2.0, 4.0))
+        estimates.append(planner.estimate or 0.0)
+        polls += [polls_needed(delay, solved) for delay, solved in jobs]
+    assert abs(statistics.mean(estimates[2:]) - 3.0) < 0.2
+    assert max(polls) <= 3
+
+
+def test_only_the_window_counts() -> None:
+    planner = PollPlanner(1.0, window=50, rng=random.Random(7))
+    for elapsed in (index / 50 for index in range(200)):
+        planner.record(elapsed, ready=elapsed >= 3.0)
+    for elapsed in (index / 50 for index in range(50)):
+        planner.record(elapsed, ready=elapsed >= 0.5)
+    assert planner.estimate is not None
+    assert abs(planner.estimate - 0.5) < 0.02
+
+
+def test_never_polls_sooner_than_the_floor() -> None:
+    planner = PollPlanner(0.001, rng=random.Random(8))
+    run_batch(planner, lambda: 0.0)
+    assert min(planner.first_delay() for _ in range(100)) >= PollPlanner.MIN_DELAY
