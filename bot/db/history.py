@@ -28,7 +28,7 @@ async def request_facts(
     if user_id is not None:
         query = query.where(SolveRequest.user_id == user_id)
     rows = await session.execute(query)
-    return [RequestFact(*row) for row in rows.tuples()]
+    return [RequestFact(*row) for row in rows]
 
 
 async def ledger_totals(
@@ -41,7 +41,7 @@ async def ledger_totals(
     if user_id is not None:
         query = query.where(LedgerEntry.user_id == user_id)
     rows = await session.execute(query)
-    return {reason: int(total) for reason, total in rows.tuples()}
+    return {reason: int(total) for reason, total in rows}
 
 
 async def latest_ledger(session: AsyncSession, user_id: int, limit: int) -> list[LedgerEntry]:

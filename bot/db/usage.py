@@ -84,5 +84,5 @@ async def list_user_usage(session: AsyncSession, user_id: int | None = None) -> 
             tokens_spent=tokens_spent,
             last_seen_at=user.last_seen_at,
         )
-        for user, solves, succeeded, failed, refused, tokens_spent in rows.tuples()
+        for user, solves, succeeded, failed, refused, tokens_spent in rows
     ]

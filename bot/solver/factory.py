@@ -12,6 +12,7 @@ from bot.solver.auto import AutoSolver
 from bot.solver.base import Solver
 from bot.solver.local import LocalSolver
 from bot.solver.omocaptcha import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
+from bot.solver.poll_planner import PollPlanner
 
 SOLVER_NAMES = tuple(mode.value for mode in SolverMode)
 
@@ -41,8 +42,12 @@ async def open_solvers(
             settings.omocaptcha_base_url, settings.omocaptcha_request_timeout, transport=transport
         )
         stack.push_async_callback(client.aclose)
+        options = OmoCaptchaOptions.from_settings(settings)
         provider = OmoCaptchaSolver(
-            client, settings.omocaptcha_api_key.get_secret_value(), OmoCaptchaOptions.from_settings(settings)
+            client,
+            settings.omocaptcha_api_key.get_secret_value(),
+            options,
+            planner=PollPlanner(options.first_poll_delay),
         )
     if mode is SolverMode.LOCAL:
         return Solvers(LocalSolver(), provider)
