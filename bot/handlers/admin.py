@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -23,25 +26,31 @@ def _number(text: str) -> int | None:
     return value if abs(value) <= MAX_GRANT else None
 
 
-async def _admin_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Message, Texts] | None:
-    """The command's message and texts if an admin sent it; otherwise a polite refusal."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return None
-    t = texts_of(update, context)
-    runtime = runtime_of(context)
-    await runtime.accounts.visit(profile_of(user))
-    if not runtime.access.is_admin(user.id):
-        await reply(message, t.not_admin)
-        return None
-    return message, t
+AdminCommand = Callable[[Message, Texts, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
-async def grant_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    request = await _admin_request(update, context)
-    if request is None:
-        return
-    message, t = request
+def admin_only(command: AdminCommand) -> Handler:
+    """Runs `command` for admins; anyone else gets a polite refusal and nothing changes."""
+
+    @functools.wraps(command)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        t = texts_of(update, context)
+        runtime = runtime_of(context)
+        await runtime.accounts.visit(profile_of(user))
+        if runtime.access.is_admin(user.id):
+            await command(message, t, context)
+        else:
+            await reply(message, t.not_admin)
+
+    return guarded
+
+
+@admin_only
+async def grant_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     args = context.args or []
     replied = message.reply_to_message
@@ -65,7 +74,7 @@ async def grant_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(message, t.grant_usage)
         return
     assert amount is not None
-    actor = f"admin:{update.effective_user.id}" if update.effective_user else "admin"
+    actor = f"admin:{message.from_user.id}" if message.from_user else "admin"
     try:
         balance = await runtime.accounts.grant(target_id, amount, actor=actor, note=" ".join(note_words) or None)
     except NotEnoughTokens as exc:
@@ -88,22 +97,16 @@ async def _tell_member(context: ContextTypes.DEFAULT_TYPE, user_id: int, amount:
     return True
 
 
-async def users_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    request = await _admin_request(update, context)
-    if request is None:
-        return
-    message, t = request
+@admin_only
+async def users_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     pages = users_pages(t, await runtime_of(context).accounts.usage_table())
     args = context.args or []
     page = _number(args[0]) if args else 1
     await reply(message, pages[min(max(page or 1, 1), len(pages)) - 1])
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    request = await _admin_request(update, context)
-    if request is None:
-        return
-    message, t = request
+@admin_only
+async def stats_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     stats = await runtime.reports.usage()
     watch = watch_of(context)
@@ -118,11 +121,8 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply(message, stats_text(t, stats, provider_line(t, balance, error), gap))
 
 
-async def ledger_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    request = await _admin_request(update, context)
-    if request is None:
-        return
-    message, t = request
+@admin_only
+async def ledger_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     args = context.args or []
     member = await runtime.accounts.find(args[0]) if args else None

@@ -27,6 +27,16 @@ def run_cli(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedP
     )
 
 
+async def run_cli_async(cwd: Path, env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    """Like run_cli, while this event loop keeps serving the fakes the command talks to."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
 @asynccontextmanager
 async def bot_process(cwd: Path, env: dict[str, str], log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
     """`captcha-bot run`, logging to `log`; killed (SIGKILL) if still running at the end."""

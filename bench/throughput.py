@@ -1,0 +1,132 @@
+"""Throughput of the solve loop: N users × M photos through the real bot process.
+
+    .venv/bin/python bench/throughput.py [--users 50] [--photos 4] [--delay 3] [--batches 2]
+
+The fake Bot API and fake OmoCaptcha run in this process; the bot runs as `captcha-bot run` in another,
+as in production. Every batch sends all photos at once and waits for every answer; the first batch is a
+warm-up (the bot learns the provider's solve time), the figures are for the batches after it.
+
+Printed: wall time / D (D = the provider's solve delay), result polls per job, p50/p95 added latency
+(answer delivered − result ready at the provider), and the bot's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.harness import replies_to  # noqa: E402
+from tests.e2e.process import bot_environment, bot_process  # noqa: E402
+from tests.fakes.omocaptcha_server import FakeOmoCaptcha  # noqa: E402
+from tests.fakes.telegram_objects import User  # noqa: E402
+from tests.fakes.telegram_params import JSONDict  # noqa: E402
+from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
+
+
+def distinct_image(index: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (360, 240), (index % 256, index // 256 % 256, 128)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def run_batch(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, users: list[User], photos: int, first_index: int
+) -> dict[str, float]:
+    polls_before = omo.poll_requests
+    started = time.monotonic()
+    sent: list[tuple[JSONDict, bytes]] = []
+    for number in range(photos):
+        for user_number, user in enumerate(users):
+            image = distinct_image(first_index + number * len(users) + user_number)
+            sent.append((tg.send_photo(user, tg.private_chat(user), image), image))
+    answers = await asyncio.gather(*(tg.wait_for(replies_to(m, settled=True), timeout=120) for m, _ in sent))
+    wall = time.monotonic() - started
+    jobs_by_image = {job.image: job for job in omo.jobs.values()}
+    edits = {
+        (call.params["chat_id"], call.params["message_id"]): call.monotonic for call in tg.calls("editMessageText")
+    }
+    added = []
+    for (_, image), answer in zip(sent, answers, strict=True):
+        assert (answer.text or "").startswith("➡️"), answer.text
+        job = jobs_by_image[image]
+        added.append(edits[answer.chat_id, answer.message_id] - job.ready_at)
+    return {
+        "wall": wall,
+        "polls_per_job": (omo.poll_requests - polls_before) / len(sent),
+        "p50": percentile(added, 0.5),
+        "p95": percentile(added, 0.95),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--photos", type=int, default=4, help="photos per user per batch")
+    parser.add_argument("--delay", type=float, default=3.0, help="the provider's solve time D, seconds")
+    parser.add_argument("--batches", type=int, default=2, help="batches, the first one a warm-up")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as workdir:
+        async with FakeTelegram() as tg, FakeOmoCaptcha() as omo:
+            omo.solve_delay = args.delay
+            env = bot_environment(
+                TELEGRAM_BOT_TOKEN=tg.token,
+                TELEGRAM_BASE_URL=tg.base_url,
+                TELEGRAM_BASE_FILE_URL=tg.base_file_url,
+                # The fake Bot API has no flood control; Telegram's 30 messages/s would dominate the figure.
+                TELEGRAM_MAX_MESSAGES_PER_SECOND="100000",
+                DATABASE_URL=f"sqlite+aiosqlite:///{workdir}/bench.sqlite3",
+                SOLVER="omocaptcha",
+                OMOCAPTCHA_API_KEY="test-key",
+                OMOCAPTCHA_BASE_URL=omo.base_url,
+                INITIAL_TOKENS=str(args.photos * args.batches),
+                LOG_LEVEL="WARNING",
+                ANSWER_IMAGE="false",
+            )
+            users = [tg.user(f"User{n}") for n in range(args.users)]
+            async with bot_process(Path(workdir), env, Path(workdir) / "bot.log") as bot:
+                results = []
+                for batch in range(args.batches):
+                    result = await run_batch(tg, omo, users, args.photos, batch * args.users * args.photos)
+                    label = "warm-up" if batch == 0 else f"batch {batch}"
+                    print(
+                        f"{label:>8}: {args.users}×{args.photos} photos, wall {result['wall']:.2f} s = "
+                        f"{result['wall'] / args.delay:.2f} D, {result['polls_per_job']:.2f} polls/job, "
+                        f"added latency p50 {result['p50']:.3f} s, p95 {result['p95']:.3f} s",
+                        flush=True,
+                    )
+                    results.append(result)
+                rss = peak_rss_mb(bot.pid)
+            measured = results[1:] or results
+            print(
+                f"measured: wall/D {statistics.mean(r['wall'] for r in measured) / args.delay:.2f}, "
+                f"polls/job {statistics.mean(r['polls_per_job'] for r in measured):.2f}, "
+                f"p50 added {statistics.mean(r['p50'] for r in measured):.3f} s, "
+                f"p95 added {statistics.mean(r['p95'] for r in measured):.3f} s, bot peak RSS {rss:.0f} MB"
+            )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,99 @@
+"""The local solver in the bot: free instant answers, an annotated picture, and `auto` paying only when unsure."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from PIL import Image
+
+from tests.e2e.harness import bot_settings, paid_solver, replies_to, running_bot
+from tests.e2e.images import SAMPLE_OFFSET, as_jpeg, plain_png, sample_screenshot
+from tests.e2e.process import bot_environment, run_cli
+from tests.fakes.omocaptcha_server import FakeOmoCaptcha
+from tests.fakes.telegram_server import FakeTelegram
+
+
+def offset_in(text: str | None) -> int:
+    match = re.match(r"➡️ (\d+) px", text or "")
+    assert match is not None, text
+    return int(match.group(1))
+
+
+async def test_local_mode_answers_with_an_annotated_picture_for_free(tg: FakeTelegram, tmp_path: Path) -> None:
+    settings = bot_settings(tg, tmp_path / "bot.sqlite3", answer_image=True, initial_tokens=1)
+    assert settings.solver_mode == "local"  # no OmoCaptcha key: a fresh install solves on its own
+    async with running_bot(settings) as bot:
+        anna = tg.user("Anna")
+        photo = tg.send_photo(anna, tg.private_chat(anna), as_jpeg(sample_screenshot(), quality=80))
+        answer = await tg.wait_for(lambda m: m.is_photo and m.reply_to_message_id == photo["message_id"])
+        assert abs(offset_in(answer.text) - SAMPLE_OFFSET) <= 2
+        assert answer.text is not None
+        assert answer.text.endswith("(solved locally, free)")
+        assert answer.photo is not None
+        picture = Image.open(io.BytesIO(answer.photo))
+        assert picture.width >= 422  # the user's screenshot, annotated
+        status = [m for m in tg.messages_in(anna.id) if m.history[0] == "⏳ Solving…"]
+        assert len(status) == 1
+        assert status[0].deleted  # the "solving…" reply made way for the picture
+        assert bot.balance(anna.id) == 1
+
+
+async def test_auto_answers_confident_puzzles_locally_and_pays_only_when_unsure(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    omo.answer = "123"
+    settings = bot_settings(tg, tmp_path / "bot.sqlite3", initial_tokens=2, **{**paid_solver(omo), "solver": "auto"})
+    async with running_bot(settings) as bot:
+        anna = tg.user("Anna")
+        dm = tg.private_chat(anna)
+        puzzle = tg.send_document(anna, dm, sample_screenshot(), "puzzle.png", "image/png")
+        local = await tg.wait_for(replies_to(puzzle, settled=True))
+        assert abs(offset_in(local.text) - SAMPLE_OFFSET) <= 2
+        assert omo.jobs_created == 0
+        assert bot.balance(anna.id) == 2  # reserved, then refunded: local answers are free
+
+        unsure = tg.send_photo(anna, dm, plain_png())  # no puzzle in it: the local solver will not guess
+        paid = await tg.wait_for(replies_to(unsure, settled=True))
+        assert paid.text == "➡️ 123 px\nBalance: 1 token(s)."
+        assert omo.jobs_created == 1
+        assert bot.query("SELECT solver, answer FROM solve_requests ORDER BY id")[1] == ("omocaptcha", 123)
+
+
+async def test_stats_show_the_split_and_what_local_answers_saved(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    boss = tg.user("Boss")
+    settings = bot_settings(
+        tg,
+        tmp_path / "bot.sqlite3",
+        initial_tokens=5,
+        admin_user_ids=str(boss.id),
+        **{**paid_solver(omo), "solver": "auto"},
+    )
+    async with running_bot(settings):
+        dm = tg.private_chat(boss)
+        for image in (sample_screenshot(), plain_png()):
+            sent = tg.send_document(boss, dm, image, "p.png", "image/png")
+            await tg.wait_for(replies_to(sent, settled=True))
+        command = tg.send_text(boss, dm, "/stats")
+        stats = (await tg.wait_for(replies_to(command))).text or ""
+        assert "local 1 / OmoCaptcha 1" in stats
+        assert "💡 Local answers saved 1 paid OmoCaptcha call(s) (1 token(s) for members)." in stats
+
+
+def test_the_command_line_solves_locally_without_any_network(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.png"
+    sample.write_bytes(sample_screenshot())
+    blank = tmp_path / "blank.png"
+    blank.write_bytes(plain_png())
+    env = bot_environment(OMOCAPTCHA_BASE_URL="http://127.0.0.1:9/unreachable")
+    result = run_cli(tmp_path, env, "solve", "--solver", "local", "--json", str(sample), str(blank))
+    assert result.returncode == 1  # one image had no puzzle
+    answers = json.loads(result.stdout)
+    assert abs(answers[0]["answer"] - SAMPLE_OFFSET) <= 2
+    assert answers[0]["solver"] == "local"
+    assert answers[1]["answer"] is None
+    assert answers[1]["error"].startswith("no_puzzle")
