@@ -54,13 +54,13 @@ def percentile(values: list[float], share: float) -> float:
 async def run_batch(
     tg: FakeTelegram, omo: FakeOmoCaptcha, users: list[User], photos: int, first_index: int
 ) -> dict[str, float]:
+    images = [distinct_image(first_index + n) for n in range(photos * len(users))]
     polls_before = omo.poll_requests
     started = time.monotonic()
     sent: list[tuple[JSONDict, bytes]] = []
-    for number in range(photos):
-        for user_number, user in enumerate(users):
-            image = distinct_image(first_index + number * len(users) + user_number)
-            sent.append((tg.send_photo(user, tg.private_chat(user), image), image))
+    for number, image in enumerate(images):
+        user = users[number % len(users)]
+        sent.append((tg.send_photo(user, tg.private_chat(user), image), image))
     answers = await asyncio.gather(*(tg.wait_for(replies_to(m, settled=True), timeout=120) for m, _ in sent))
     wall = time.monotonic() - started
     jobs_by_image = {job.image: job for job in omo.jobs.values()}

@@ -35,9 +35,8 @@ async def test_local_mode_answers_with_an_annotated_picture_for_free(tg: FakeTel
         assert answer.photo is not None
         picture = Image.open(io.BytesIO(answer.photo))
         assert picture.width >= 422  # the user's screenshot, annotated
-        status = [m for m in tg.messages_in(anna.id) if m.history[0] == "⏳ Solving…"]
-        assert len(status) == 1
-        assert status[0].deleted  # the "solving…" reply made way for the picture
+        # The "solving…" reply makes way for the picture.
+        await tg.wait_for(lambda m: m.history[0] == "⏳ Solving…" and m.deleted)
         assert bot.balance(anna.id) == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,12 +127,14 @@ async def test_a_killed_bot_delivers_every_answer_after_restart_and_charges_once
     async with bot_process(tmp_path, env, tmp_path / "second.log"):
         settled = [await tg.wait_for(replies_to(photo, settled=True), timeout=30) for photo in photos]
 
-    answers = sorted(message.text or "" for message in settled[:3])
-    assert answers == ["➡️ 100 px\nBalance: 3 token(s)."] * 2 + ["➡️ 100 px\nSố dư: 4 token."]
-    assert settled[3].text == (
-        "🔄 Bot đã khởi động lại trước khi câu đố được gửi đi giải. Vui lòng gửi lại ảnh.\n"
-        "Đã hoàn lại 1 token; số dư: 4."
-    )
+    texts = [message.text or "" for message in settled]
+    # Which photo was still queued depends on the order the handlers ran in; three reached the provider.
+    assert sum(text.startswith("➡️ 100 px") for text in texts) == 3
+    restarted = [text for text in texts if text.startswith(("🔄 I restarted", "🔄 Bot đã khởi động lại"))]
+    assert len(restarted) == 1
+    assert restarted[0].endswith(("Your 1 token(s) were returned; balance: 4.", "Đã hoàn lại 1 token; số dư: 4."))
+    balances = sqlite3.connect(database).execute("SELECT SUM(balance) FROM users").fetchone()
+    assert balances == (5 + 5 - 3,)  # each delivered answer charged once, the lost one refunded
     assert omo.jobs_created == 3  # nothing sent to the provider twice
     assert all(len(job.polls) >= 1 for job in omo.jobs.values())
     assert ledger_mismatches(database) == []

@@ -1,0 +1,1 @@
+"""Image work outside the solvers: checking uploads and drawing the annotated answer."""
