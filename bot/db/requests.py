@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -68,8 +67,8 @@ async def close_request(session: AsyncSession, request_id: int, **values: Any) -
     return closed
 
 
-async def mark_delivered(session: AsyncSession, request_id: int, when: datetime | None = None) -> None:
-    await update_request(session, request_id, delivered_at=when or utcnow())
+async def mark_delivered(session: AsyncSession, request_ids: list[int]) -> None:
+    await session.execute(update(SolveRequest).where(SolveRequest.id.in_(request_ids)).values(delivered_at=utcnow()))
 
 
 async def requests_to_recover(session: AsyncSession) -> list[SolveRequest]:

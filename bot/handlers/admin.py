@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -27,7 +28,7 @@ def _number(text: str) -> int | None:
 
 
 AdminCommand = Callable[[Message, Texts, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def admin_only(command: AdminCommand) -> Handler:

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 RESTARTED = "restarted"  # closed at start-up: it never reached a solver
 INTERNAL = "internal"  # our own bug; the user is refunded all the same
+DELIVERED_FLUSH_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,8 @@ class SolveService:
         self._initial_tokens = initial_tokens
         self._slots = asyncio.Semaphore(max_concurrent_jobs)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._delivered: list[int] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     @property
     def price(self) -> int:
@@ -145,6 +148,7 @@ class SolveService:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._flush_delivered(after=0)
 
     async def wait_idle(self) -> None:
         """Wait until every running solve has been delivered (for benchmarks and tests)."""
@@ -300,5 +304,15 @@ class SolveService:
         except Exception:
             log.exception("could not deliver request %s; it will be retried on the next start", outcome.request_id)
             return
-        async with self._sessions.begin() as session:
-            await mark_delivered(session, outcome.request_id)
+        self._delivered.append(outcome.request_id)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_delivered(after=DELIVERED_FLUSH_SECONDS))
+
+    async def _flush_delivered(self, *, after: float) -> None:
+        """Record deliveries in one write per burst. A crash before it costs at most a repeated answer:
+        re-editing a status reply into the same text is a no-op, so members see nothing twice."""
+        await asyncio.sleep(after)
+        delivered, self._delivered = self._delivered, []
+        if delivered:
+            async with self._sessions.begin() as session:
+                await mark_delivered(session, delivered)

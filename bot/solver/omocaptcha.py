@@ -41,7 +41,7 @@ from bot.solver.poll_planner import PollPlanner
 
 logger = logging.getLogger(__name__)
 
-MAX_CONNECTIONS = 100
+MAX_CONNECTIONS = 32
 # Failures after which the request cannot have reached the provider, so a retry cannot pay twice.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -115,6 +115,8 @@ class OmoCaptchaSolver:
         planner: PollPlanner | None = None,
     ) -> None:
         self._client = client
+        # Requests wait here rather than in httpx's pool, whose queue costs time quadratic in its length.
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
         self._key = api_key
         self._options = options
         self._planner = planner
@@ -147,7 +149,7 @@ class OmoCaptchaSolver:
         }
         for attempt in range(self._options.create_retries + 1):
             try:
-                response = await self._client.post("createJob", json=payload)
+                response = await self._send("createJob", payload)
             except _NOT_SENT as exc:
                 failure = type(exc).__name__
             except httpx.RequestError as exc:
@@ -227,10 +229,14 @@ class OmoCaptchaSolver:
         )
         return parse_job_result(response.content, secret=self._key)
 
+    async def _send(self, path: str, payload: dict[str, Any]) -> httpx.Response:
+        async with self._slots:
+            return await self._client.post(path, json=payload)
+
     async def _post(self, path: str, payload: dict[str, Any], *, action: str) -> httpx.Response:
         """A request whose failure to arrive or be answered is simply unavailability (free to repeat)."""
         try:
-            response = await self._client.post(path, json=payload)
+            response = await self._send(path, payload)
         except httpx.RequestError as exc:
             raise ProviderUnavailable(f"OmoCaptcha {action}: {type(exc).__name__}") from None
         if _is_overloaded(response):

@@ -26,6 +26,16 @@ def telegram_env(tg: FakeTelegram, database: Path) -> dict[str, str]:
     )
 
 
+def submitted(database: Path) -> int:
+    """Requests whose provider job id is on disk (0 until the bot has created its tables)."""
+    with sqlite3.connect(database) as connection:
+        try:
+            (count,) = connection.execute("SELECT COUNT(*) FROM solve_requests WHERE status = 'submitted'").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+    return int(count)
+
+
 async def eventually(condition: Callable[[], bool], seconds: float = 15.0) -> None:
     async with asyncio.timeout(seconds):
         while not condition():  # noqa: ASYNC110 -- the condition is another process's effect on the fakes
@@ -119,8 +129,9 @@ async def test_a_killed_bot_delivers_every_answer_after_restart_and_charges_once
         tg.send_photo(bob, tg.private_chat(bob), plain_png(colour=(10, 11, 12))),  # waits for a free slot
     ]
     async with bot_process(tmp_path, env, tmp_path / "first.log") as first:
-        # Three jobs at the provider, the fourth charged and queued behind them: then the plug is pulled.
-        await eventually(lambda: omo.jobs_created == 3 and len(tg.calls("sendMessage")) == 4)
+        # Three jobs at the provider (and their ids on disk), the fourth charged and queued behind them:
+        # then the plug is pulled.
+        await eventually(lambda: submitted(database) == 3 and len(tg.calls("sendMessage")) == 4)
         first.send_signal(signal.SIGKILL)
         await first.wait()
 
