@@ -1,4 +1,7 @@
-"""The answer as a picture: the member's screenshot with the piece and the gap outlined and an arrow between."""
+"""The answer as a picture: the member's screenshot, the piece and the gap outlined, an arrow between them.
+
+Synchronous and pure: the caller runs it in a worker thread.
+"""
 
 from __future__ import annotations
 
@@ -11,39 +14,89 @@ from bot.solver.base import Box
 PIECE_COLOUR = (0, 170, 255)
 GAP_COLOUR = (255, 60, 60)
 ARROW_COLOUR = (20, 170, 60)
+LABEL_BACKGROUND = (255, 255, 255)
 SMALL = 600  # narrower screenshots are doubled, so the drawing stays legible on a phone
+LARGEST = 2560  # longest side sent; Telegram shows no more, and sendPhoto allows width + height ≤ 10000
+MAX_BYTES = 10 * 1024 * 1024  # sendPhoto's limit
+JPEG_QUALITY = 90
+
+Point = tuple[float, float]
+Corners = tuple[float, float, float, float]  # left, top, right, bottom
 
 
-def render_answer_picture(image: bytes, offset: int, piece: Box, gap: Box) -> bytes:
-    picture = Image.open(io.BytesIO(image)).convert("RGB")
-    scale = 2 if picture.width < SMALL else 1
-    if scale > 1:
-        picture = picture.resize((picture.width * scale, picture.height * scale), Image.Resampling.LANCZOS)
+def render_answer_picture(image: bytes, offset: int, piece: Box, gap: Box, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """PNG of the screenshot with the answer drawn on it; JPEG when a PNG would weigh more than `max_bytes`."""
+    with Image.open(io.BytesIO(image)) as original:
+        picture = original.convert("RGB")
+    scale = _scale_for(picture.width, picture.height)
+    if scale != 1:
+        size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
     draw = ImageDraw.Draw(picture)
-    line = max(2, picture.width // 200)
-    for box, colour in ((piece, PIECE_COLOUR), (gap, GAP_COLOUR)):
-        draw.rectangle(_scaled(box, scale), outline=colour, width=line)
+    line = max(2, round(min(picture.width, picture.height) / 150))
+    piece_box, gap_box = _scaled(piece, scale), _scaled(gap, scale)
+    draw.rectangle(piece_box, outline=PIECE_COLOUR, width=line)
+    draw.rectangle(gap_box, outline=GAP_COLOUR, width=line)
 
-    # The arrow runs from the piece's left edge to the gap's, just below both boxes.
-    y = (max(piece.y + piece.height, gap.y + gap.height) + 8) * scale
-    y = min(y, picture.height - 4 * line)
-    start, end = piece.x * scale, gap.x * scale
-    head = 4 * line
-    draw.line((start, y, end, y), fill=ARROW_COLOUR, width=line)
-    draw.polygon(((end, y), (end - head, y - head // 2 - line), (end - head, y + head // 2 + line)), fill=ARROW_COLOUR)
-
+    font = ImageFont.load_default(size=max(14, round(picture.width / 24)))
     label = f"{offset} px"
-    font = ImageFont.load_default(size=max(14, picture.width // 25))
-    left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
-    x = (start + end - (right - left)) // 2
-    text_y = max(0, y - (bottom - top) - 3 * line)
-    draw.rectangle((x - line, text_y, x + right - left + 2 * line, text_y + bottom + line), fill=(255, 255, 255))
+    text_left, text_top, text_right, text_bottom = draw.textbbox((0, 0), label, font=font)
+    text_height = text_bottom - text_top
+    y = _arrow_row(piece_box, gap_box, picture.height, line, text_height)
+    start, end = piece_box[0], gap_box[0]  # left edge to left edge: exactly the drag
+    _arrow(draw, (start, y), (end, y), line)
+
+    text_width = text_right - text_left
+    x = min(max(0.0, (start + end - text_width) / 2), picture.width - text_width)
+    # The label sits above the arrow, or below it when the arrow runs along the top of the picture.
+    text_y = y - 2 * line - text_bottom if y - 2 * line - text_height >= 0 else y + 2 * line - text_top
+    pad = line
+    draw.rectangle(
+        (x + text_left - pad, text_y + text_top - pad, x + text_right + pad, text_y + text_bottom + pad),
+        fill=LABEL_BACKGROUND,
+    )
     draw.text((x, text_y), label, fill=ARROW_COLOUR, font=font)
-
-    output = io.BytesIO()
-    picture.save(output, "PNG", optimize=True)
-    return output.getvalue()
+    return _encoded(picture, max_bytes)
 
 
-def _scaled(box: Box, scale: int) -> tuple[int, int, int, int]:
+def _scale_for(width: int, height: int) -> float:
+    if max(width, height) * 2 <= LARGEST and width < SMALL:
+        return 2.0
+    if max(width, height) > LARGEST:
+        return LARGEST / max(width, height)
+    return 1.0
+
+
+def _scaled(box: Box, scale: float) -> Corners:
     return (box.x * scale, box.y * scale, (box.x + box.width) * scale, (box.y + box.height) * scale)
+
+
+def _arrow_row(piece: Corners, gap: Corners, height: int, line: int, text_height: float) -> float:
+    """Just below both boxes; above them if there is no room below; through the piece if neither fits."""
+    spacing = 3 * line
+    below = max(piece[3], gap[3]) + spacing
+    if below + spacing <= height:
+        return below
+    above = min(piece[1], gap[1]) - spacing
+    if above - spacing - text_height >= 0:
+        return above
+    return (piece[1] + piece[3]) / 2
+
+
+def _arrow(draw: ImageDraw.ImageDraw, start: Point, end: Point, line: int) -> None:
+    head = 4 * line
+    direction = 1 if end[0] >= start[0] else -1
+    tip_base = end[0] - direction * head
+    draw.line((start, (tip_base, end[1])), fill=ARROW_COLOUR, width=line)
+    draw.line((start[0], start[1] - head / 2, start[0], start[1] + head / 2), fill=ARROW_COLOUR, width=line)
+    draw.polygon((end, (tip_base, end[1] - head / 2), (tip_base, end[1] + head / 2)), fill=ARROW_COLOUR)
+
+
+def _encoded(picture: Image.Image, max_bytes: int) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    if buffer.tell() <= max_bytes:
+        return buffer.getvalue()
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return buffer.getvalue()
