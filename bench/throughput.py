@@ -25,12 +25,12 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.harness import replies_to  # noqa: E402
-from tests.e2e.process import bot_environment, bot_process  # noqa: E402
-from tests.fakes.omocaptcha_server import FakeOmoCaptcha  # noqa: E402
-from tests.fakes.telegram_objects import User  # noqa: E402
-from tests.fakes.telegram_params import JSONDict  # noqa: E402
-from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
+from tests.e2e.harness import replies_to
+from tests.e2e.process import bot_environment, bot_process
+from tests.fakes.omocaptcha_server import FakeOmoCaptcha
+from tests.fakes.telegram_objects import User
+from tests.fakes.telegram_params import JSONDict
+from tests.fakes.telegram_server import FakeTelegram
 
 
 def distinct_image(index: int) -> bytes:
