@@ -6,11 +6,11 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 import httpx
-from bot.solver.local import LocalSolver
 
 from bot.settings import Settings, SolverMode
 from bot.solver.auto import AutoSolver
 from bot.solver.base import Solver
+from bot.solver.local import LocalSolver
 from bot.solver.omocaptcha import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
 from bot.solver.poll_planner import PollPlanner
 
