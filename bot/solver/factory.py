@@ -14,8 +14,6 @@ from bot.solver.local import LocalSolver
 from bot.solver.omocaptcha import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
 from bot.solver.poll_planner import PollPlanner
 
-SOLVER_NAMES = tuple(mode.value for mode in SolverMode)
-
 
 @dataclass(frozen=True, slots=True)
 class Solvers:
