@@ -50,7 +50,11 @@ def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "run":
         ensure_environment()
-        return run_steps([["captcha-bot", "run"]])
+        bot = str(BIN / "captcha-bot")
+        if os.name == "nt":
+            return subprocess.run([bot, "run"], cwd=ROOT).returncode
+        os.chdir(ROOT)  # where .env and ./data are
+        os.execv(bot, [bot, "run"])  # the bot itself takes Ctrl-C and the exit status
     if command == "test":
         ensure_environment()
         return run_steps(
