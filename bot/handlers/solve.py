@@ -106,11 +106,13 @@ async def _solve(update: Update, context: ContextTypes.DEFAULT_TYPE, target: Mes
             await reply(
                 target, not_enough_tokens_text(t, price=admission.price, balance=admission.balance, admins=admins)
             )
-        case Verdict.ALREADY_SOLVED:
+        case Verdict.ALREADY_SOLVED if message is not target:
+            # Someone asked again with /solve: give the answer back. The photo itself arriving again
+            # is Telegram redelivering after a restart, and its answer is already in the chat.
             assert admission.answer is not None
             await reply(target, t.already_solved.format(offset=admission.answer, balance=admission.balance))
-        case Verdict.IN_PROGRESS:
-            log.info("message %s/%s is already being solved", chat.id, target.message_id)
+        case _:
+            log.info("message %s/%s was already handled (%s)", chat.id, target.message_id, admission.verdict.value)
 
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, image: _ImageFile, target: Message, t: Texts) -> bytes | None:

@@ -263,6 +263,7 @@ async def test_a_redelivered_update_is_not_charged_twice(tg: FakeTelegram, omo: 
         await bot.solving.wait_idle()
         assert omo.jobs_created == 1
         assert bot.balance(anna.id) == 2
+        assert len(tg.messages_in(dm)) == 1  # the answer, once: redeliveries are not answered again
 
 
 async def test_unlisted_groups_hear_one_refusal_then_silence(

@@ -185,3 +185,24 @@ async def test_the_command_menu_shows_admin_commands_only_to_admins(
     assert default_menus
     assert all(menu == ["solve", "balance", "usage", "help"] for menu in default_menus)
     assert admin_menus == [["solve", "balance", "usage", "help", "grant", "users", "stats", "ledger"]]
+
+
+async def test_admin_and_member_reports_in_vietnamese(tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path) -> None:
+    boss = tg.user("Sếp", language_code="vi", username="sep")
+    async with team_bot(tg, omo, tmp_path, boss, initial_tokens=2):
+        an = tg.user("An", language_code="vi", username="an")
+        photo = tg.send_photo(an, tg.private_chat(an), plain_png())
+        await tg.wait_for(replies_to(photo, settled=True))
+
+        usage = (await say(tg, an, "/usage")).text or ""
+        assert usage.startswith("📊 Lượt giải của bạn\nHôm nay: 1 lượt giải — 1 thành công, 0 thất bại")
+        stats = (await say(tg, boss, "/stats")).text or ""
+        assert stats.startswith("📈 Thống kê cả nhóm\nHôm nay: 1 lượt giải, thành công 100%")
+        assert stats.endswith("🏦 Số dư OmoCaptcha: 12.34500")
+        users = (await say(tg, boss, "/users")).text or ""
+        assert f"@an · id {an.id} — 1 token, 1 lượt giải, thành công 100%" in users
+        ledger = (await say(tg, boss, "/ledger @an")).text or ""
+        assert ledger.startswith("📒 Sổ cái của @an, mới nhất trước (số dư 1):")
+        assert "-1 → 1 · giải · bot" in ledger
+        granted = (await say(tg, boss, "/grant @an 4 thưởng")).text
+        assert granted == "✅ @an: +4 token, số dư hiện tại 5."
