@@ -145,9 +145,10 @@ class SolveService:
 
     async def stop(self) -> None:
         """Stop solving; unfinished requests stay open in the database and are recovered on start."""
-        for task in list(self._tasks):
+        pending = [*self._tasks, *([self._flusher] if self._flusher else [])]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
         await self._flush_delivered(after=0)
 
     async def wait_idle(self) -> None:
