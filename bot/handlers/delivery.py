@@ -22,19 +22,7 @@ class TelegramDelivery:
 
     async def __call__(self, outcome: Outcome) -> None:
         text = outcome_text(outcome)
-        solution = outcome.solution
-        if (
-            self._answer_image
-            and outcome.image is not None
-            and solution is not None
-            and solution.piece is not None
-            and solution.gap is not None
-        ):
-            picture = await asyncio.to_thread(
-                render_answer_picture, outcome.image, solution.offset, solution.piece, solution.gap
-            )
-            await self._bot.send_photo(outcome.chat_id, picture, caption=text, reply_parameters=self._thread(outcome))
-            await self._remove_status(outcome)
+        if await self._send_picture(outcome, text):
             return
         if outcome.status_message_id is not None:
             try:
@@ -45,6 +33,26 @@ class TelegramDelivery:
                     return
                 log.info("could not edit the status reply of request %s (%s)", outcome.request_id, exc.message)
         await self._bot.send_message(outcome.chat_id, text, reply_parameters=self._thread(outcome))
+
+    async def _send_picture(self, outcome: Outcome, caption: str) -> bool:
+        """The annotated screenshot, when the answer has boxes; False to fall back to text."""
+        solution = outcome.solution
+        if not self._answer_image or outcome.image is None or solution is None:
+            return False
+        if solution.piece is None or solution.gap is None:
+            return False
+        try:
+            picture = await asyncio.to_thread(
+                render_answer_picture, outcome.image, solution.offset, solution.piece, solution.gap
+            )
+            await self._bot.send_photo(
+                outcome.chat_id, picture, caption=caption, reply_parameters=self._thread(outcome)
+            )
+        except BadRequest as exc:  # the answer matters more than the picture
+            log.warning("answer picture of request %s refused (%s); answering in text", outcome.request_id, exc)
+            return False
+        await self._remove_status(outcome)
+        return True
 
     @staticmethod
     def _thread(outcome: Outcome) -> ReplyParameters:

@@ -59,7 +59,9 @@ async def on_solve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if message is None:
         return
     target = message.reply_to_message
-    image = _image_file(target, any_document=True) if target is not None else None
+    # The bot's own messages (an annotated answer, say) are not puzzles to pay for.
+    own = target is not None and target.from_user is not None and target.from_user.id == context.bot.id
+    image = _image_file(target, any_document=True) if target is not None and not own else None
     if target is None or image is None:
         await reply(message, texts_of(update, context).reply_to_image)
         return

@@ -39,6 +39,12 @@ async def test_local_mode_answers_with_an_annotated_picture_for_free(tg: FakeTel
         await tg.wait_for(lambda m: m.history[0] == "⏳ Solving…" and m.deleted)
         assert bot.balance(anna.id) == 1
 
+        # The bot's own picture is not a puzzle to solve again.
+        ask = tg.send_text(anna, tg.private_chat(anna), "/solve", reply_to=answer)
+        hint = await tg.wait_for(replies_to(ask))
+        assert (hint.text or "").startswith("Reply /solve to a photo")
+        assert bot.query("SELECT COUNT(*) FROM solve_requests") == [(1,)]
+
 
 async def test_auto_answers_confident_puzzles_locally_and_pays_only_when_unsure(
     tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
@@ -96,3 +102,13 @@ def test_the_command_line_solves_locally_without_any_network(tmp_path: Path) -> 
     assert answers[0]["solver"] == "local"
     assert answers[1]["answer"] is None
     assert answers[1]["error"].startswith("no_puzzle")
+
+
+async def test_a_refused_picture_still_delivers_the_answer_as_text(tg: FakeTelegram, tmp_path: Path) -> None:
+    tg.fail_next("sendPhoto", error_code=400, description="Bad Request: IMAGE_PROCESS_FAILED")
+    async with running_bot(bot_settings(tg, tmp_path / "bot.sqlite3", answer_image=True)):
+        anna = tg.user("Anna")
+        photo = tg.send_photo(anna, tg.private_chat(anna), sample_screenshot())
+        answer = await tg.wait_for(replies_to(photo, settled=True))
+        assert not answer.is_photo
+        assert abs(offset_in(answer.text) - SAMPLE_OFFSET) <= 2
