@@ -6,13 +6,15 @@ import asyncio
 import logging
 
 from telegram import Bot, ReplyParameters
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot.handlers.render import outcome_text
 from bot.images.annotate import render_answer_picture
 from bot.services.outcomes import Outcome
 
 log = logging.getLogger(__name__)
+
+DELIVERY_ATTEMPTS = 3
 
 
 class TelegramDelivery:
@@ -21,6 +23,17 @@ class TelegramDelivery:
         self._answer_image = answer_image
 
     async def __call__(self, outcome: Outcome) -> None:
+        for attempt in range(1, DELIVERY_ATTEMPTS + 1):
+            try:
+                await self._deliver(outcome)
+                return
+            except NetworkError as exc:  # a blip between us and Telegram; BadRequest is final
+                if isinstance(exc, BadRequest) or attempt == DELIVERY_ATTEMPTS:
+                    raise
+                log.warning("delivering request %s failed (%s); trying again", outcome.request_id, exc)
+                await asyncio.sleep(attempt)
+
+    async def _deliver(self, outcome: Outcome) -> None:
         text = outcome_text(outcome)
         if await self._send_picture(outcome, text):
             return

@@ -282,3 +282,16 @@ async def test_unlisted_groups_hear_one_refusal_then_silence(
         await final_reply(tg, photo)
         assert len(tg.messages_in(stranger_group)) == 1
         assert bot.balance(anna.id) == 2
+
+
+async def test_an_answer_survives_a_telegram_outage_while_delivering(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    tg.fail_next("editMessageText", error_code=502, description="Bad Gateway")
+    async with await start(tg, omo, tmp_path, initial_tokens=1) as bot:
+        anna, dm = member(tg)
+        photo = tg.send_photo(anna, dm, IMAGE)
+        answer = await final_reply(tg, photo)
+        assert answer.text == "➡️ 100 px\nBalance: 0 token(s)."
+        assert len(tg.calls("editMessageText")) == 2
+        assert bot.balance(anna.id) == 0
