@@ -1,7 +1,8 @@
 """The solve loop's rules: admit and charge an image once, solve it, settle, deliver, recover after a crash.
 
-Money moves in three places only, each one transaction: the reservation on admission, the
-settlement when the request closes (refund of the difference or of everything), and nothing else.
+In the solve loop money moves in two places, each one transaction: the reservation on admission,
+and the settlement when the request closes (a refund of everything, or of the difference when a
+cheaper backend answered).
 A request closes exactly once (conditional UPDATE on its open status), so a resumed or duplicated
 job can never settle twice.
 """
