@@ -14,7 +14,14 @@ FINAL_WITH_ANSWER = (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
 
 
 async def create_request(
-    session: AsyncSession, *, chat_id: int, message_id: int, user_id: int, language: str, file_id: str | None
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    message_id: int,
+    user_id: int,
+    language: str,
+    file_id: str | None,
+    tokens_charged: int,
 ) -> int | None:
     """Insert the request for this message; None when the message already has one (a redelivery)."""
     request_id: int | None = await session.scalar(
@@ -26,6 +33,7 @@ async def create_request(
             language=language,
             file_id=file_id,
             status=RequestStatus.QUEUED,
+            tokens_charged=tokens_charged,
             received_at=utcnow(),
         )
         .on_conflict_do_nothing()
@@ -41,12 +49,12 @@ async def find_request(session: AsyncSession, *, chat_id: int, message_id: int) 
     return found
 
 
-async def reopen_refused(session: AsyncSession, request_id: int) -> bool:
+async def reopen_refused(session: AsyncSession, request_id: int, *, tokens_charged: int) -> bool:
     """A request refused for lack of tokens may be tried again (after a top-up); True if it was."""
     reopened = await session.scalar(
         update(SolveRequest)
         .where(SolveRequest.id == request_id, SolveRequest.status == RequestStatus.REFUSED)
-        .values(status=RequestStatus.QUEUED, error_code=None, received_at=utcnow())
+        .values(status=RequestStatus.QUEUED, error_code=None, tokens_charged=tokens_charged, received_at=utcnow())
         .returning(SolveRequest.id)
     )
     return reopened is not None

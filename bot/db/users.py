@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,8 +23,8 @@ class Profile:
     language_code: str | None = None
 
 
-async def ensure_user(session: AsyncSession, profile: Profile, *, initial_tokens: int) -> None:
-    """Create the user (with their one-time initial grant) or refresh their profile."""
+async def ensure_user(session: AsyncSession, profile: Profile, *, initial_tokens: int) -> int:
+    """Create the user (with their one-time initial grant) or refresh their profile; return the balance."""
     now = utcnow()
     fields = {
         "username": profile.username,
@@ -33,22 +33,25 @@ async def ensure_user(session: AsyncSession, profile: Profile, *, initial_tokens
         "language_code": profile.language_code,
         "last_seen_at": now,
     }
-    created = await session.scalar(
-        sqlite_insert(User)
-        .values(id=profile.user_id, balance=0, first_seen_at=now, **fields)
-        .on_conflict_do_nothing()
-        .returning(User.id)
-    )
-    if created is None:
-        await session.execute(update(User).where(User.id == profile.user_id).values(**fields))
-    elif initial_tokens > 0:
-        await change_balance(
+    insert = sqlite_insert(User).values(id=profile.user_id, balance=0, first_seen_at=now, **fields)
+    row = (
+        await session.execute(
+            insert.on_conflict_do_update(index_elements=[User.id], set_=fields).returning(
+                User.balance, User.first_seen_at
+            )
+        )
+    ).one()
+    balance, first_seen_at = row
+    # One statement either way; a row first seen just now is a new member.
+    if first_seen_at.replace(tzinfo=None) == now.replace(tzinfo=None) and initial_tokens > 0:
+        return await change_balance(
             session,
             user_id=profile.user_id,
             delta=initial_tokens,
             reason=LedgerReason.INITIAL,
             actor="bot",
         )
+    return int(balance)
 
 
 async def ensure_user_id(session: AsyncSession, user_id: int) -> None:

@@ -24,10 +24,7 @@ class Accounts:
     async def visit(self, profile: Profile) -> int:
         """Record that a member showed up; return their balance."""
         async with self._sessions.begin() as session:
-            await ensure_user(session, profile, initial_tokens=self._initial_tokens)
-            user = await get_user(session, profile.user_id)
-            assert user is not None
-            return user.balance
+            return await ensure_user(session, profile, initial_tokens=self._initial_tokens)
 
     async def grant(self, user_id: int, amount: int, *, actor: str, note: str | None = None) -> int:
         """Add (or with a negative amount remove) tokens; return the new balance.

@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.db.balances import NotEnoughTokens, change_balance
 from bot.db.engine import SessionMaker
 from bot.db.models import LedgerReason, RequestStatus, SolveRequest, User, utcnow
@@ -82,28 +80,43 @@ class SolveService:
     async def admit(self, message: ImageMessage) -> Admission:
         """Create the request for this message and reserve its tokens, once per message."""
         price = self._prices.reserve
+        user_id = message.profile.user_id
         async with self._sessions.begin() as session:
-            await ensure_user(session, message.profile, initial_tokens=self._initial_tokens)
+            balance = await ensure_user(session, message.profile, initial_tokens=self._initial_tokens)
             request_id = await create_request(
                 session,
                 chat_id=message.chat_id,
                 message_id=message.message_id,
-                user_id=message.profile.user_id,
+                user_id=user_id,
                 language=message.language,
                 file_id=message.file_id,
+                tokens_charged=price,
             )
             if request_id is None:
                 existing = await find_request(session, chat_id=message.chat_id, message_id=message.message_id)
                 assert existing is not None
-                if not await reopen_refused(session, existing.id):
-                    return await self._duplicate(session, existing, message.profile.user_id, price)
+                if not await reopen_refused(session, existing.id, tokens_charged=price):
+                    verdict = (
+                        Verdict.ALREADY_SOLVED if existing.status == RequestStatus.SUCCEEDED else Verdict.IN_PROGRESS
+                    )
+                    return Admission(verdict, balance=balance, price=price, answer=existing.answer)
                 request_id = existing.id
+            if price == 0:
+                return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
             try:
-                balance = await self._charge(session, message.profile.user_id, request_id, price)
+                balance = await change_balance(
+                    session,
+                    user_id=user_id,
+                    delta=-price,
+                    reason=LedgerReason.SOLVE,
+                    actor="bot",
+                    request_id=request_id,
+                )
             except NotEnoughTokens as exc:
-                await update_request(session, request_id, status=RequestStatus.REFUSED, error_code="not_enough_tokens")
+                await update_request(
+                    session, request_id, status=RequestStatus.REFUSED, error_code="not_enough_tokens", tokens_charged=0
+                )
                 return Admission(Verdict.NOT_ENOUGH_TOKENS, balance=exc.balance, price=price)
-            await update_request(session, request_id, tokens_charged=price)
         return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
 
     def start(self, admission: Admission, message: ImageMessage, image: bytes, status_message_id: int | None) -> None:
@@ -163,22 +176,6 @@ class SolveService:
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def _charge(self, session: AsyncSession, user_id: int, request_id: int, price: int) -> int:
-        if price == 0:
-            user = await session.get(User, user_id)
-            assert user is not None
-            return user.balance
-        return await change_balance(
-            session, user_id=user_id, delta=-price, reason=LedgerReason.SOLVE, actor="bot", request_id=request_id
-        )
-
-    async def _duplicate(self, session: AsyncSession, existing: SolveRequest, user_id: int, price: int) -> Admission:
-        user = await session.get(User, user_id)
-        balance = user.balance if user else 0
-        if existing.status == RequestStatus.SUCCEEDED:
-            return Admission(Verdict.ALREADY_SOLVED, balance=balance, price=price, answer=existing.answer)
-        return Admission(Verdict.IN_PROGRESS, balance=balance, price=price)
 
     async def _solve(self, job: _Job) -> None:
         assert job.image is not None
