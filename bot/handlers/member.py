@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot.handlers.context import profile_of, reply, runtime_of, solving_of, texts_of
 from bot.handlers.render import ask_admin_text
 from bot.handlers.render_reports import usage_text
+from bot.settings import SolverMode
 
 
 async def balance_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -17,7 +18,9 @@ async def balance_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     runtime, t = runtime_of(context), texts_of(update, context)
     balance = await runtime.accounts.visit(profile_of(user))
     settings = runtime.settings
-    local = t.local_price.format(price=settings.tokens_per_local_solve) if runtime.solvers.local_answers else ""
+    # Only in auto mode do the two prices differ for the same photo.
+    auto = settings.solver_mode is SolverMode.AUTO
+    local = t.local_price.format(price=settings.tokens_per_local_solve) if auto else ""
     admins = await runtime.accounts.contacts(runtime.access.admins)
     await reply(
         message,

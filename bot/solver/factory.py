@@ -20,11 +20,6 @@ class Solvers:
     active: Solver  # the one that answers members
     provider: OmoCaptchaSolver | None  # the paid API, when a key is configured: resume, balance
 
-    @property
-    def local_answers(self) -> bool:
-        """Whether members can get answers from the local solver."""
-        return not isinstance(self.active, OmoCaptchaSolver)
-
 
 async def open_solvers(
     settings: Settings,

@@ -112,3 +112,15 @@ async def test_a_refused_picture_still_delivers_the_answer_as_text(tg: FakeTeleg
         answer = await tg.wait_for(replies_to(photo, settled=True))
         assert not answer.is_photo
         assert abs(offset_in(answer.text) - SAMPLE_OFFSET) <= 2
+
+
+async def test_balance_names_both_prices_in_auto_mode(tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path) -> None:
+    settings = bot_settings(tg, tmp_path / "bot.sqlite3", initial_tokens=4, **{**paid_solver(omo), "solver": "auto"})
+    async with running_bot(settings):
+        anna = tg.user("Anna")
+        ask = tg.send_text(anna, tg.private_chat(anna), "/balance")
+        reply = await tg.wait_for(replies_to(ask))
+        assert reply.text == (
+            "💰 Balance: 4 token(s).\nA solve costs 1 token(s); answers from the local solver cost 0.\n"
+            "Ask an admin for more tokens."
+        )
