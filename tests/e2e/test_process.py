@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.e2e.harness import ledger_mismatches, replies_to
 from tests.e2e.images import plain_png
-from tests.e2e.process import bot_environment, bot_process, run_cli
+from tests.e2e.process import bot_environment, bot_process, run_cli, run_cli_async
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -149,3 +149,19 @@ async def test_a_killed_bot_delivers_every_answer_after_restart_and_charges_once
     assert omo.jobs_created == 3  # nothing sent to the provider twice
     assert all(len(job.polls) >= 1 for job in omo.jobs.values())
     assert ledger_mismatches(database) == []
+
+
+async def test_the_command_line_works_while_the_bot_runs(tg: FakeTelegram, tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    env = telegram_env(tg, database)
+    async with bot_process(tmp_path, env, tmp_path / "bot.log"):
+        anna = tg.user("Anna", username="anna")
+        hello = tg.send_text(anna, tg.private_chat(anna), "/start")
+        await tg.wait_for(replies_to(hello), timeout=30)
+        code, stdout, stderr = await run_cli_async(tmp_path, env, "grant", str(anna.id), "7", "--note", "from a shell")
+        assert code == 0, stderr
+        ask = tg.send_text(anna, tg.private_chat(anna), "/balance")
+        balance = await tg.wait_for(replies_to(ask), timeout=30)
+        code, stdout, _ = await run_cli_async(tmp_path, env, "users", "--json")
+    assert (balance.text or "").startswith("💰 Balance: 7 token(s).")
+    assert [(row["username"], row["balance"]) for row in json.loads(stdout)] == [("anna", 7)]
