@@ -101,8 +101,7 @@ async def _solve(update: Update, context: ContextTypes.DEFAULT_TYPE, target: Mes
     admission = await solving.admit(request)
     match admission.verdict:
         case Verdict.ACCEPTED:
-            status = await reply(target, t.solving)
-            solving.start(admission, request, data, status.message_id)
+            solving.start(admission, request, data, await _status_reply(target, t))
         case Verdict.NOT_ENOUGH_TOKENS:
             admins = await runtime.accounts.contacts(runtime.access.admins)
             await reply(
@@ -115,6 +114,15 @@ async def _solve(update: Update, context: ContextTypes.DEFAULT_TYPE, target: Mes
             await reply(target, t.already_solved.format(offset=admission.answer, balance=admission.balance))
         case _:
             log.info("message %s/%s was already handled (%s)", chat.id, target.message_id, admission.verdict.value)
+
+
+async def _status_reply(target: Message, t: Texts) -> int | None:
+    """The "solving…" reply, to be edited into the answer; the solve goes ahead even if it cannot be sent."""
+    try:
+        return (await reply(target, t.solving)).message_id
+    except TelegramError as exc:
+        log.warning("could not send the status reply in chat %s: %s", target.chat_id, exc)
+        return None
 
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, image: _ImageFile, target: Message, t: Texts) -> bytes | None:

@@ -295,3 +295,16 @@ async def test_an_answer_survives_a_telegram_outage_while_delivering(
         assert answer.text == "➡️ 100 px\nBalance: 0 token(s)."
         assert len(tg.calls("editMessageText")) == 2
         assert bot.balance(anna.id) == 0
+
+
+async def test_a_lost_status_reply_does_not_lose_the_answer(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    async with await start(tg, omo, tmp_path, initial_tokens=1) as bot:
+        anna, dm = member(tg)
+        tg.fail_next("sendMessage", error_code=400, description="Bad Request: message to be replied not found")
+        photo = tg.send_photo(anna, dm, IMAGE)
+        answer = await final_reply(tg, photo)
+        assert answer.text == "➡️ 100 px\nBalance: 0 token(s)."
+        assert answer.history == [answer.text]  # sent as a new reply, no "solving…" to edit
+        assert bot.balance(anna.id) == 0
