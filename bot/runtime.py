@@ -42,5 +42,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             accounts=Accounts(sessions, initial_tokens=settings.initial_tokens),
             access=ChatAccess(settings.allowed_chat_ids, settings.admin_user_ids),
             reports=Reports(sessions, timezone=settings.timezone),
-            solvers=await open_solvers(settings, stack),
+            solvers=open_solvers(settings, stack),
         )

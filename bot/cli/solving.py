@@ -40,7 +40,7 @@ def _line(result: dict[str, Any]) -> str:
 async def solve_files(settings: Settings, mode: SolverMode | None, files: list[Path], as_json: bool) -> int:
     async with AsyncExitStack() as stack:
         try:
-            solvers = await open_solvers(settings, stack, mode=mode)
+            solvers = open_solvers(settings, stack, mode=mode)
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
         results = await asyncio.gather(*(_solve_file(solvers.active, path) for path in files))
@@ -53,7 +53,7 @@ async def solve_files(settings: Settings, mode: SolverMode | None, files: list[P
 
 async def provider_balance(settings: Settings) -> int:
     async with AsyncExitStack() as stack:
-        provider = (await open_solvers(settings, stack, mode=SolverMode.LOCAL)).provider
+        provider = open_solvers(settings, stack, mode=SolverMode.LOCAL).provider
         if provider is None:
             return fail("OMOCAPTCHA_API_KEY is not set", EXIT_USAGE)
         try:

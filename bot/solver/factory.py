@@ -21,7 +21,7 @@ class Solvers:
     provider: OmoCaptchaSolver | None  # the paid API, when a key is configured: resume, balance
 
 
-async def open_solvers(
+def open_solvers(
     settings: Settings,
     stack: AsyncExitStack,
     *,
