@@ -29,6 +29,7 @@ from bot.handlers.member import balance_command, usage_command
 from bot.handlers.menu import publish_menu
 from bot.handlers.solve import on_image_message, on_private_text, on_solve_command
 from bot.handlers.start import help_command
+from bot.http_transport import AiohttpTransport
 from bot.runtime import open_runtime
 from bot.services.pricing import Prices
 from bot.services.provider_watch import ProviderWatch
@@ -51,11 +52,14 @@ TELEGRAM_CONNECTIONS = 16
 
 
 class QueuedRequest(HTTPXRequest):
-    """PTB's HTTP client with the waiting done in a semaphore: httpx's own pool queue costs time
-    quadratic in its length, which dominated the CPU with a few hundred photos in flight."""
+    """PTB's HTTP client on our aiohttp transport, with the waiting done in a semaphore: PTB's pool
+    timeout (1 s) would turn a burst of a few hundred photos into errors."""
 
     def __init__(self) -> None:
-        super().__init__(connection_pool_size=TELEGRAM_CONNECTIONS)
+        super().__init__(
+            connection_pool_size=TELEGRAM_CONNECTIONS,
+            httpx_kwargs={"transport": AiohttpTransport(max_connections=TELEGRAM_CONNECTIONS)},
+        )
         self._slots = asyncio.Semaphore(TELEGRAM_CONNECTIONS)
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:

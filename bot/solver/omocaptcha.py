@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from bot.http_transport import AiohttpTransport
 from bot.settings import Settings
 from bot.solver.base import (
     JobCreated,
@@ -81,14 +82,13 @@ def open_omocaptcha_client(
 ) -> httpx.AsyncClient:
     """The one client for the OmoCaptcha API; the caller closes it at shutdown.
 
-    A modest pool: large httpx pools cost more CPU in bookkeeping than they save. Waiting for a pooled
-    connection is bounded like the rest, and a pool timeout is safe to retry (nothing was sent).
+    Waiting for a pooled connection is bounded like the rest, and a pool timeout is safe to retry
+    (nothing was sent).
     """
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/") + "/",
         timeout=httpx.Timeout(connect=min(timeout, 10.0), read=timeout, write=timeout, pool=timeout),
-        limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
-        transport=transport,
+        transport=transport or AiohttpTransport(max_connections=MAX_CONNECTIONS),
     )
 
 
@@ -115,7 +115,7 @@ class OmoCaptchaSolver:
         planner: PollPlanner | None = None,
     ) -> None:
         self._client = client
-        # Requests wait here rather than in httpx's pool, whose queue costs time quadratic in its length.
+        # Requests wait here, without a deadline, rather than in the pool, where the pool timeout applies.
         self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
         self._key = api_key
         self._options = options
