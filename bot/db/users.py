@@ -9,7 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.balances import change_balance
-from bot.db.models import LedgerReason, User, utcnow
+from bot.db.models import LedgerReason, User, table_of, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,22 +23,31 @@ class Profile:
     language_code: str | None = None
 
 
+_users = table_of(User)
+_PROFILE = ("username", "first_name", "last_name", "language_code", "last_seen_at")
+_insert = sqlite_insert(_users)
+# Built once (the bot runs it per photo); the profile columns come from the new row.
+_UPSERT = _insert.on_conflict_do_update(
+    index_elements=[_users.c.id], set_={name: _insert.excluded[name] for name in _PROFILE}
+).returning(_users.c.balance, _users.c.first_seen_at)
+
+
 async def ensure_user(session: AsyncSession, profile: Profile, *, initial_tokens: int) -> int:
     """Create the user (with their one-time initial grant) or refresh their profile; return the balance."""
     now = utcnow()
-    fields = {
-        "username": profile.username,
-        "first_name": profile.first_name,
-        "last_name": profile.last_name,
-        "language_code": profile.language_code,
-        "last_seen_at": now,
-    }
-    insert = sqlite_insert(User).values(id=profile.user_id, balance=0, first_seen_at=now, **fields)
     row = (
         await session.execute(
-            insert.on_conflict_do_update(index_elements=[User.id], set_=fields).returning(
-                User.balance, User.first_seen_at
-            )
+            _UPSERT,
+            {
+                "id": profile.user_id,
+                "balance": 0,
+                "first_seen_at": now,
+                "username": profile.username,
+                "first_name": profile.first_name,
+                "last_name": profile.last_name,
+                "language_code": profile.language_code,
+                "last_seen_at": now,
+            },
         )
     ).one()
     balance, first_seen_at = row

@@ -15,8 +15,11 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, cast
 
-from bot.db.balances import NotEnoughTokens, change_balance
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.balances import NotEnoughTokens, change_balance, current_balance
 from bot.db.engine import SessionMaker
+from bot.db.group_commit import GroupCommit
 from bot.db.models import LedgerReason, RequestStatus, SolveRequest, User, utcnow
 from bot.db.requests import (
     close_request,
@@ -68,6 +71,7 @@ class SolveService:
         self._deliver = deliver
         self._prices = prices
         self._initial_tokens = initial_tokens
+        self._commits = GroupCommit(sessions)
         self._slots = asyncio.Semaphore(max_concurrent_jobs)
         self._tasks: set[asyncio.Task[None]] = set()
         self._delivered: list[int] = []
@@ -79,44 +83,44 @@ class SolveService:
 
     async def admit(self, message: ImageMessage) -> Admission:
         """Create the request for this message and reserve its tokens, once per message."""
+        return await self._commits.run(lambda session: self._admit(session, message))
+
+    async def _admit(self, session: AsyncSession, message: ImageMessage) -> Admission:
         price = self._prices.reserve
         user_id = message.profile.user_id
-        async with self._sessions.begin() as session:
-            balance = await ensure_user(session, message.profile, initial_tokens=self._initial_tokens)
-            request_id = await create_request(
+        balance = await ensure_user(session, message.profile, initial_tokens=self._initial_tokens)
+        request_id = await create_request(
+            session,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            user_id=user_id,
+            language=message.language,
+            file_id=message.file_id,
+            tokens_charged=price,
+        )
+        if request_id is None:
+            existing = await find_request(session, chat_id=message.chat_id, message_id=message.message_id)
+            assert existing is not None
+            if not await reopen_refused(session, existing.id, tokens_charged=price):
+                verdict = Verdict.ALREADY_SOLVED if existing.status == RequestStatus.SUCCEEDED else Verdict.IN_PROGRESS
+                return Admission(verdict, balance=balance, price=price, answer=existing.answer)
+            request_id = existing.id
+        if price == 0:
+            return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
+        try:
+            balance = await change_balance(
                 session,
-                chat_id=message.chat_id,
-                message_id=message.message_id,
                 user_id=user_id,
-                language=message.language,
-                file_id=message.file_id,
-                tokens_charged=price,
+                delta=-price,
+                reason=LedgerReason.SOLVE,
+                actor="bot",
+                request_id=request_id,
             )
-            if request_id is None:
-                existing = await find_request(session, chat_id=message.chat_id, message_id=message.message_id)
-                assert existing is not None
-                if not await reopen_refused(session, existing.id, tokens_charged=price):
-                    verdict = (
-                        Verdict.ALREADY_SOLVED if existing.status == RequestStatus.SUCCEEDED else Verdict.IN_PROGRESS
-                    )
-                    return Admission(verdict, balance=balance, price=price, answer=existing.answer)
-                request_id = existing.id
-            if price == 0:
-                return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
-            try:
-                balance = await change_balance(
-                    session,
-                    user_id=user_id,
-                    delta=-price,
-                    reason=LedgerReason.SOLVE,
-                    actor="bot",
-                    request_id=request_id,
-                )
-            except NotEnoughTokens as exc:
-                await update_request(
-                    session, request_id, status=RequestStatus.REFUSED, error_code="not_enough_tokens", tokens_charged=0
-                )
-                return Admission(Verdict.NOT_ENOUGH_TOKENS, balance=exc.balance, price=price)
+        except NotEnoughTokens as exc:
+            await update_request(
+                session, request_id, status=RequestStatus.REFUSED, error_code="not_enough_tokens", tokens_charged=0
+            )
+            return Admission(Verdict.NOT_ENOUGH_TOKENS, balance=exc.balance, price=price)
         return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
 
     def start(self, admission: Admission, message: ImageMessage, image: bytes, status_message_id: int | None) -> None:
@@ -163,6 +167,7 @@ class SolveService:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+        await self._commits.close()
         await self._flush_delivered(after=0)
 
     async def wait_idle(self) -> None:
@@ -182,8 +187,8 @@ class SolveService:
         image = job.image
 
         async def job_created(provider_job_id: str) -> None:
-            async with self._sessions.begin() as session:
-                await update_request(
+            await self._commits.run(
+                lambda session: update_request(
                     session,
                     job.request_id,
                     status=RequestStatus.SUBMITTED,
@@ -191,6 +196,7 @@ class SolveService:
                     status_message_id=job.status_message_id,
                     submitted_at=utcnow(),
                 )
+            )
 
         await self._run(job, lambda: self._solver.solve(image, on_job_created=job_created))
 
@@ -218,46 +224,48 @@ class SolveService:
             await self._tell(outcome)
 
     async def _close(self, job: _Job, solution: Solution | None, error_code: str | None) -> Outcome | None:
-        async with self._sessions.begin() as session:
-            if solution is not None:
-                price = self._prices.of(solution.backend)
-                closed = await close_request(
-                    session,
-                    job.request_id,
-                    status=RequestStatus.SUCCEEDED,
-                    solver=solution.backend,
-                    provider_job_id=solution.job_id,
-                    answer=solution.offset,
-                    raw_answer=solution.raw_answer[:128],
-                    confidence=solution.confidence,
-                    status_message_id=job.status_message_id,
-                )
-            else:
-                price = 0
-                closed = await close_request(
-                    session,
-                    job.request_id,
-                    status=RequestStatus.FAILED,
-                    error_code=error_code,
-                    status_message_id=job.status_message_id,
-                )
-            if closed is None:  # closed by someone else already: settled there
-                return None
-            refund = max(closed.tokens_charged - price, 0)
-            if refund:
-                balance = await change_balance(
-                    session,
-                    user_id=closed.user_id,
-                    delta=refund,
-                    reason=LedgerReason.REFUND,
-                    actor="bot",
-                    request_id=closed.id,
-                    note=error_code or f"answered by {closed.solver}",
-                )
-            else:
-                user = await session.get(User, closed.user_id)
-                assert user is not None
-                balance = user.balance
+        return await self._commits.run(lambda session: self._settle(session, job, solution, error_code))
+
+    async def _settle(
+        self, session: AsyncSession, job: _Job, solution: Solution | None, error_code: str | None
+    ) -> Outcome | None:
+        if solution is not None:
+            price = self._prices.of(solution.backend)
+            closed = await close_request(
+                session,
+                job.request_id,
+                status=RequestStatus.SUCCEEDED,
+                solver=solution.backend,
+                provider_job_id=solution.job_id,
+                answer=solution.offset,
+                raw_answer=solution.raw_answer[:128],
+                confidence=solution.confidence,
+                status_message_id=job.status_message_id,
+            )
+        else:
+            price = 0
+            closed = await close_request(
+                session,
+                job.request_id,
+                status=RequestStatus.FAILED,
+                error_code=error_code,
+                status_message_id=job.status_message_id,
+            )
+        if closed is None:  # closed by someone else already: settled there
+            return None
+        refund = max(closed.tokens_charged - price, 0)
+        if refund:
+            balance = await change_balance(
+                session,
+                user_id=closed.user_id,
+                delta=refund,
+                reason=LedgerReason.REFUND,
+                actor="bot",
+                request_id=closed.id,
+                note=error_code or f"answered by {closed.solver}",
+            )
+        else:
+            balance = await current_balance(session, closed.user_id) or 0
         return Outcome(
             request_id=job.request_id,
             chat_id=job.chat_id,
