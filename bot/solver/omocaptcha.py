@@ -3,8 +3,9 @@
 The team pays per createJob, so createJob is retried only when no job can exist yet (the connection was
 never made, or the provider answered 5xx/429); once the request may have reached the provider, a lost
 answer is reported as unavailable instead of paying again. Polls are free but capped by the provider
-(about 20 per job), so they run on a grid measured from job creation: t0 + first delay, then every poll
-interval, never more than `max_polls`, never past the deadline.
+(about 20 per job), so they run on a grid measured from job creation: t0 + the planned first poll (or a
+probe and its follow-up, see poll_planner), then every poll interval, never more than `max_polls`, never
+past the deadline.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import itertools
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -128,15 +131,15 @@ class OmoCaptchaSolver:
         created = loop.time()
         if on_job_created is not None:
             await on_job_created(str(wire_id))
-        first_delay = self._planner.first_delay() if self._planner else self._options.first_poll_delay
-        return await self._await_result(_Job(wire_id, started, created), first_delay, learn=True)
+        first_polls = self._planner.first_polls() if self._planner else (self._options.first_poll_delay,)
+        return await self._await_result(_Job(wire_id, started, created), first_polls, learn=True)
 
     async def resume(self, job_id: str) -> Solution:
         """Poll an existing job from now on: first poll at once (it was created a while ago), same caps."""
         now = asyncio.get_running_loop().time()
         # The provider sent the id as a number; it gets it back as one.
         wire_id = int(job_id) if job_id.isascii() and job_id.isdigit() else job_id
-        return await self._await_result(_Job(wire_id, now, now), 0.0, learn=False)
+        return await self._await_result(_Job(wire_id, now, now), (0.0,), learn=False)
 
     async def balance(self) -> Decimal:
         response = await self._post("getBalance", {"api_token": self._key}, action="getBalance")
@@ -169,11 +172,11 @@ class OmoCaptchaSolver:
         logger.warning("OmoCaptcha createJob: %s; giving up after %d tries", failure, attempt + 1)
         raise ProviderUnavailable(f"OmoCaptcha createJob: {failure} after {attempt + 1} tries")
 
-    async def _await_result(self, job: _Job, first_delay: float, *, learn: bool) -> Solution:
+    async def _await_result(self, job: _Job, first_polls: tuple[float, ...], *, learn: bool) -> Solution:
         loop = asyncio.get_running_loop()
         outcome = "interrupted"  # cancelled, unless a bug escaped
         try:
-            offset, raw_answer = await self._poll_until_answer(job, first_delay, learn=learn)
+            offset, raw_answer = await self._poll_until_answer(job, first_polls, learn=learn)
             outcome = "success"
         except SolverError as exc:
             outcome = exc.code
@@ -192,17 +195,14 @@ class OmoCaptchaSolver:
             polls=job.polls,
         )
 
-    async def _poll_until_answer(self, job: _Job, first_delay: float, *, learn: bool) -> tuple[int, str]:
+    async def _poll_until_answer(self, job: _Job, first_polls: tuple[float, ...], *, learn: bool) -> tuple[int, str]:
         options, loop = self._options, asyncio.get_running_loop()
-        first_delay = min(first_delay, options.deadline)
+        schedule = _poll_schedule(first_polls, options.poll_interval, options.deadline)
         answered, failure = False, None
         # The deadline also cuts short a poll still in flight when it passes.
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout_at(job.t0 + options.deadline):
-                for index in range(options.max_polls):
-                    due = first_delay + index * options.poll_interval
-                    if due > options.deadline:
-                        break
+                for index, due in enumerate(itertools.islice(schedule, options.max_polls)):
                     await asyncio.sleep(job.t0 + due - loop.time())
                     job.polls += 1
                     sent_at = loop.time() - job.t0
@@ -242,6 +242,15 @@ class OmoCaptchaSolver:
         if _is_overloaded(response):
             raise ProviderUnavailable(f"OmoCaptcha {action}: HTTP {response.status_code}")
         return response
+
+
+def _poll_schedule(first_polls: tuple[float, ...], interval: float, deadline: float) -> Iterator[float]:
+    """Delays from job creation: the planned first polls, then one every `interval`, up to the deadline."""
+    leading = [min(delay, deadline) for delay in first_polls]
+    for due in itertools.chain(leading, (leading[-1] + step * interval for step in itertools.count(1))):
+        if due > deadline:
+            return
+        yield due
 
 
 def _is_overloaded(response: httpx.Response) -> bool:
