@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.harness import replies_to
 from tests.e2e.process import bot_environment, bot_process
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
+from tests.fakes.telegram_messages import SentMessage
 from tests.fakes.telegram_objects import User
 from tests.fakes.telegram_params import JSONDict
 from tests.fakes.telegram_server import FakeTelegram
@@ -61,8 +62,18 @@ async def run_batch(
     for number, image in enumerate(images):
         user = users[number % len(users)]
         sent.append((tg.send_photo(user, tg.private_chat(user), image), image))
-    answers = await asyncio.gather(*(tg.wait_for(replies_to(m, settled=True), timeout=120) for m, _ in sent))
+    # One waiter for the whole batch: the fakes share this process, and 200 waiters each checking every
+    # message the bot sends would slow them down and the figures with them.
+    unanswered = {(message["chat"]["id"], message["message_id"]) for message, _ in sent}
+
+    def last_answer(reply: SentMessage) -> bool:
+        if "⏳" not in (reply.text or ""):
+            unanswered.discard((reply.chat_id, reply.reply_to_message_id))
+        return not unanswered
+
+    await tg.wait_for(last_answer, timeout=120)
     wall = time.monotonic() - started
+    answers = [await tg.wait_for(replies_to(message, settled=True)) for message, _ in sent]
     jobs_by_image = {job.image: job for job in omo.jobs.values()}
     edits = {
         (call.params["chat_id"], call.params["message_id"]): call.monotonic for call in tg.calls("editMessageText")
