@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +18,25 @@ FINAL_WITH_ANSWER = (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
 _requests = table_of(SolveRequest)
 # Built once: building a statement costs more CPU than running it, and the bot runs these per photo.
 # The UPDATEs set the columns named in their parameters.
-_CREATE = sqlite_insert(_requests).on_conflict_do_nothing().returning(_requests.c.id)
+_CREATE = (
+    sqlite_insert(_requests)
+    .on_conflict_do_nothing()
+    .returning(_requests.c.id, _requests.c.chat_id, _requests.c.message_id)
+)
 _UPDATE = update(_requests).where(_requests.c.id == bindparam("request_id"))
 _CLOSE = _UPDATE.where(_requests.c.status.in_(OPEN_STATUSES)).returning(
     _requests.c.id, _requests.c.user_id, _requests.c.tokens_charged, _requests.c.solver
 )
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    chat_id: int
+    message_id: int  # the message holding the image
+    user_id: int
+    language: str
+    file_id: str | None
+    tokens_charged: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,31 +47,28 @@ class ClosedRequest:
     solver: str | None
 
 
-async def create_request(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    message_id: int,
-    user_id: int,
-    language: str,
-    file_id: str | None,
-    tokens_charged: int,
-) -> int | None:
-    """Insert the request for this message; None when the message already has one (a redelivery)."""
-    request_id: int | None = await session.scalar(
+async def create_requests(session: AsyncSession, new: Sequence[NewRequest]) -> dict[tuple[int, int], int]:
+    """Insert a queued request per message, in one statement; their ids by (chat_id, message_id).
+
+    A message that already has a request (a redelivery) is left out, and so is a repeat of one in `new`."""
+    now = utcnow()
+    rows = await session.execute(
         _CREATE,
-        {
-            "chat_id": chat_id,
-            "message_id": message_id,
-            "user_id": user_id,
-            "language": language,
-            "file_id": file_id,
-            "status": RequestStatus.QUEUED,
-            "tokens_charged": tokens_charged,
-            "received_at": utcnow(),
-        },
+        [
+            {
+                "chat_id": request.chat_id,
+                "message_id": request.message_id,
+                "user_id": request.user_id,
+                "language": request.language,
+                "file_id": request.file_id,
+                "status": RequestStatus.QUEUED,
+                "tokens_charged": request.tokens_charged,
+                "received_at": now,
+            }
+            for request in new
+        ],
     )
-    return request_id
+    return {(chat_id, message_id): request_id for request_id, chat_id, message_id in rows}
 
 
 async def find_request(session: AsyncSession, *, chat_id: int, message_id: int) -> SolveRequest | None:
@@ -79,6 +91,11 @@ async def reopen_refused(session: AsyncSession, request_id: int, *, tokens_charg
 
 async def update_request(session: AsyncSession, request_id: int, **values: Any) -> None:
     await session.execute(_UPDATE, {"request_id": request_id, **values})
+
+
+async def update_requests(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
+    """Several requests at once; each dict holds its `request_id` and the same columns to set."""
+    await session.execute(_UPDATE, list(changes))
 
 
 async def close_request(session: AsyncSession, request_id: int, **values: Any) -> ClosedRequest | None:

@@ -1,38 +1,29 @@
 """The solve loop's rules: admit and charge an image once, solve it, settle, deliver, recover after a crash.
 
-In the solve loop money moves in two places, each one transaction: the reservation on admission,
-and the settlement when the request closes (a refund of everything, or of the difference when a
-cheaper backend answered).
-A request closes exactly once (conditional UPDATE on its open status), so a resumed or duplicated
-job can never settle twice.
+In the solve loop money moves in two places: the reservation on admission (services/admission) and
+the settlement when the request closes (services/settlement: a refund of everything, or of the
+difference when a cheaper backend answered). Both, and the record that the provider has a job, run
+through one GroupCommit: a burst of photos shares a few transactions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.balances import NotEnoughTokens, change_balance, current_balance
 from bot.db.engine import SessionMaker
 from bot.db.group_commit import GroupCommit
-from bot.db.models import LedgerReason, RequestStatus, SolveRequest, User, utcnow
-from bot.db.requests import (
-    close_request,
-    create_request,
-    find_request,
-    mark_delivered,
-    reopen_refused,
-    requests_to_recover,
-    update_request,
-)
-from bot.db.users import ensure_user
-from bot.services.outcomes import Admission, Deliver, ImageMessage, Outcome, Verdict
+from bot.db.models import RequestStatus, SolveRequest, User, utcnow
+from bot.db.requests import mark_delivered, requests_to_recover, update_requests
+from bot.services.admission import admit_messages
+from bot.services.outcomes import Admission, Deliver, ImageMessage, Outcome
 from bot.services.pricing import Prices
+from bot.services.settlement import Closing, Settled, settle_requests
 from bot.solver.base import ResumableSolver, Solution, Solver, SolverError
 from bot.texts import Language
 
@@ -83,45 +74,7 @@ class SolveService:
 
     async def admit(self, message: ImageMessage) -> Admission:
         """Create the request for this message and reserve its tokens, once per message."""
-        return await self._commits.run(lambda session: self._admit(session, message))
-
-    async def _admit(self, session: AsyncSession, message: ImageMessage) -> Admission:
-        price = self._prices.reserve
-        user_id = message.profile.user_id
-        balance = await ensure_user(session, message.profile, initial_tokens=self._initial_tokens)
-        request_id = await create_request(
-            session,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            user_id=user_id,
-            language=message.language,
-            file_id=message.file_id,
-            tokens_charged=price,
-        )
-        if request_id is None:
-            existing = await find_request(session, chat_id=message.chat_id, message_id=message.message_id)
-            assert existing is not None
-            if not await reopen_refused(session, existing.id, tokens_charged=price):
-                verdict = Verdict.ALREADY_SOLVED if existing.status == RequestStatus.SUCCEEDED else Verdict.IN_PROGRESS
-                return Admission(verdict, balance=balance, price=price, answer=existing.answer)
-            request_id = existing.id
-        if price == 0:
-            return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
-        try:
-            balance = await change_balance(
-                session,
-                user_id=user_id,
-                delta=-price,
-                reason=LedgerReason.SOLVE,
-                actor="bot",
-                request_id=request_id,
-            )
-        except NotEnoughTokens as exc:
-            await update_request(
-                session, request_id, status=RequestStatus.REFUSED, error_code="not_enough_tokens", tokens_charged=0
-            )
-            return Admission(Verdict.NOT_ENOUGH_TOKENS, balance=exc.balance, price=price)
-        return Admission(Verdict.ACCEPTED, balance=balance, price=price, request_id=request_id)
+        return await self._commits.run(self._admit_many, message)
 
     def start(self, admission: Admission, message: ImageMessage, image: bytes, status_message_id: int | None) -> None:
         """Solve an admitted request in the background; its outcome goes to `deliver`."""
@@ -187,16 +140,7 @@ class SolveService:
         image = job.image
 
         async def job_created(provider_job_id: str) -> None:
-            await self._commits.run(
-                lambda session: update_request(
-                    session,
-                    job.request_id,
-                    status=RequestStatus.SUBMITTED,
-                    provider_job_id=provider_job_id,
-                    status_message_id=job.status_message_id,
-                    submitted_at=utcnow(),
-                )
-            )
+            await self._commits.run(self._mark_submitted, (job, provider_job_id))
 
         await self._run(job, lambda: self._solver.solve(image, on_job_created=job_created))
 
@@ -224,60 +168,49 @@ class SolveService:
             await self._tell(outcome)
 
     async def _close(self, job: _Job, solution: Solution | None, error_code: str | None) -> Outcome | None:
-        return await self._commits.run(lambda session: self._settle(session, job, solution, error_code))
-
-    async def _settle(
-        self, session: AsyncSession, job: _Job, solution: Solution | None, error_code: str | None
-    ) -> Outcome | None:
-        if solution is not None:
-            price = self._prices.of(solution.backend)
-            closed = await close_request(
-                session,
-                job.request_id,
-                status=RequestStatus.SUCCEEDED,
-                solver=solution.backend,
-                provider_job_id=solution.job_id,
-                answer=solution.offset,
-                raw_answer=solution.raw_answer[:128],
-                confidence=solution.confidence,
-                status_message_id=job.status_message_id,
-            )
-        else:
-            price = 0
-            closed = await close_request(
-                session,
-                job.request_id,
-                status=RequestStatus.FAILED,
-                error_code=error_code,
-                status_message_id=job.status_message_id,
-            )
-        if closed is None:  # closed by someone else already: settled there
+        settled = await self._commits.run(
+            self._settle_many, Closing(job.request_id, solution, error_code, job.status_message_id)
+        )
+        if settled is None:  # closed by someone else already: settled there
             return None
-        refund = max(closed.tokens_charged - price, 0)
-        if refund:
-            balance = await change_balance(
-                session,
-                user_id=closed.user_id,
-                delta=refund,
-                reason=LedgerReason.REFUND,
-                actor="bot",
-                request_id=closed.id,
-                note=error_code or f"answered by {closed.solver}",
-            )
-        else:
-            balance = await current_balance(session, closed.user_id) or 0
         return Outcome(
             request_id=job.request_id,
             chat_id=job.chat_id,
             message_id=job.message_id,
             status_message_id=job.status_message_id,
             language=job.language,
-            balance=balance,
+            balance=settled.balance,
             solution=solution,
             error_code=error_code,
-            refunded=refund if solution is None else 0,
+            refunded=settled.refunded if solution is None else 0,
             image=job.image,
         )
+
+    # -- the batched database work (see GroupCommit) ---------------------------------------------
+
+    async def _admit_many(self, session: AsyncSession, messages: Sequence[ImageMessage]) -> list[Admission]:
+        return await admit_messages(session, messages, price=self._prices.reserve, initial_tokens=self._initial_tokens)
+
+    async def _mark_submitted(self, session: AsyncSession, jobs: Sequence[tuple[_Job, str]]) -> list[None]:
+        """The provider has these jobs: from now on they are resumed after a crash, never sent again."""
+        now = utcnow()
+        await update_requests(
+            session,
+            [
+                {
+                    "request_id": job.request_id,
+                    "status": RequestStatus.SUBMITTED,
+                    "provider_job_id": provider_job_id,
+                    "status_message_id": job.status_message_id,
+                    "submitted_at": now,
+                }
+                for job, provider_job_id in jobs
+            ],
+        )
+        return [None] * len(jobs)
+
+    async def _settle_many(self, session: AsyncSession, closings: Sequence[Closing]) -> list[Settled | None]:
+        return await settle_requests(session, closings, self._prices)
 
     async def _redeliver(self, request: SolveRequest) -> None:
         async with self._sessions() as session:
