@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import CursorResult, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import LedgerEntry, LedgerReason, User, table_of
@@ -22,15 +23,17 @@ class UnknownUser(Exception):
     pass
 
 
+class StaleBalance(Exception):
+    """A balance changed between reading and writing it: nothing may be concluded from that transaction."""
+
+
 _users = table_of(User)
 # Built once: building a statement costs more CPU than running it, and the bot runs these per photo.
 _APPLY = (
     update(_users)
     .where(_users.c.id == bindparam("user_id"), _users.c.balance + bindparam("delta") >= 0)
     .values(balance=_users.c.balance + bindparam("delta"))
-    .returning(_users.c.balance)
 )
-_BALANCE = select(_users.c.balance).where(_users.c.id == bindparam("user_id"))
 _BALANCES = select(_users.c.id, _users.c.balance).where(_users.c.id.in_(bindparam("user_ids", expanding=True)))
 _RECORD = insert(table_of(LedgerEntry))
 
@@ -48,31 +51,47 @@ class BalanceChange:
 async def change_balances(session: AsyncSession, changes: Sequence[BalanceChange]) -> list[int | NotEnoughTokens]:
     """Apply each change in order unless it would take its balance below zero: the new balance, or why not.
 
-    One conditional UPDATE per change; the ledger rows of those applied are written together."""
+    The balances are read once and the outcomes worked out in order; then every applied change is
+    written as its conditional UPDATE, all in one executemany, and their ledger rows in one INSERT. The
+    UPDATEs' row count proves the balances read were still current; if they were not, StaleBalance
+    is raised and the caller's transaction must be rolled back. A few statements for any number of
+    changes: a burst of photos is charged in one go."""
+    if not changes:
+        return []
+    balances = await current_balances(session, {change.user_id for change in changes})
     outcomes: list[int | NotEnoughTokens] = []
-    ledger_rows = []
+    applied: list[tuple[BalanceChange, int]] = []
     for change in changes:
-        balance_after: int | None = await session.scalar(_APPLY, {"user_id": change.user_id, "delta": change.delta})
-        if balance_after is None:
-            balance = await current_balance(session, change.user_id)
-            if balance is None:
-                raise UnknownUser(change.user_id)
-            outcomes.append(NotEnoughTokens(balance))
+        if change.user_id not in balances:
+            raise UnknownUser(change.user_id)
+        balance_after = balances[change.user_id] + change.delta
+        if balance_after < 0:
+            outcomes.append(NotEnoughTokens(balances[change.user_id]))
             continue
+        balances[change.user_id] = balance_after
         outcomes.append(balance_after)
-        ledger_rows.append(
-            {
-                "user_id": change.user_id,
-                "delta": change.delta,
-                "balance_after": balance_after,
-                "reason": change.reason,
-                "solve_request_id": change.request_id,
-                "actor": change.actor,
-                "note": change.note,
-            }
+        applied.append((change, balance_after))
+    if applied:
+        written = await session.execute(
+            _APPLY, [{"user_id": change.user_id, "delta": change.delta} for change, _ in applied]
         )
-    if ledger_rows:
-        await session.execute(_RECORD, ledger_rows)
+        if cast(CursorResult[Any], written).rowcount != len(applied):
+            raise StaleBalance("a balance changed while it was being charged")
+        await session.execute(
+            _RECORD,
+            [
+                {
+                    "user_id": change.user_id,
+                    "delta": change.delta,
+                    "balance_after": balance_after,
+                    "reason": change.reason,
+                    "solve_request_id": change.request_id,
+                    "actor": change.actor,
+                    "note": change.note,
+                }
+                for change, balance_after in applied
+            ],
+        )
     return outcomes
 
 
@@ -91,11 +110,6 @@ async def change_balance(
     if isinstance(outcome, NotEnoughTokens):
         raise outcome
     return outcome
-
-
-async def current_balance(session: AsyncSession, user_id: int) -> int | None:
-    balance: int | None = await session.scalar(_BALANCE, {"user_id": user_id})
-    return balance
 
 
 async def current_balances(session: AsyncSession, user_ids: Collection[int]) -> dict[int, int]:
