@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.balances import BalanceChange, change_balances, current_balances
 from bot.db.models import LedgerReason, RequestStatus
-from bot.db.requests import ClosedRequest, close_request
+from bot.db.requests import close_request
 from bot.services.pricing import Prices
 from bot.solver.base import Solution
 
@@ -34,7 +35,12 @@ class Settled:
 
 async def settle_requests(session: AsyncSession, closings: Sequence[Closing], prices: Prices) -> list[Settled | None]:
     """Per closing, in order: how it settled, or None if the request was closed before (settled there)."""
-    closed = [await _close(session, closing) for closing in closings]
+    closed = [
+        await close_request(
+            session, closing.request_id, status_message_id=closing.status_message_id, **_final_columns(closing)
+        )
+        for closing in closings
+    ]
     refunds: list[int] = []
     changes: list[BalanceChange] = []
     for closing, request in zip(closings, closed, strict=True):
@@ -52,24 +58,15 @@ async def settle_requests(session: AsyncSession, closings: Sequence[Closing], pr
     ]
 
 
-async def _close(session: AsyncSession, closing: Closing) -> ClosedRequest | None:
+def _final_columns(closing: Closing) -> dict[str, Any]:
     solution = closing.solution
     if solution is None:
-        return await close_request(
-            session,
-            closing.request_id,
-            status=RequestStatus.FAILED,
-            error_code=closing.error_code,
-            status_message_id=closing.status_message_id,
-        )
-    return await close_request(
-        session,
-        closing.request_id,
-        status=RequestStatus.SUCCEEDED,
-        solver=solution.backend,
-        provider_job_id=solution.job_id,
-        answer=solution.offset,
-        raw_answer=solution.raw_answer[:128],
-        confidence=solution.confidence,
-        status_message_id=closing.status_message_id,
-    )
+        return {"status": RequestStatus.FAILED, "error_code": closing.error_code}
+    return {
+        "status": RequestStatus.SUCCEEDED,
+        "solver": solution.backend,
+        "provider_job_id": solution.job_id,
+        "answer": solution.offset,
+        "raw_answer": solution.raw_answer[:128],
+        "confidence": solution.confidence,
+    }
