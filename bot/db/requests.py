@@ -89,10 +89,6 @@ async def reopen_refused(session: AsyncSession, request_id: int, *, tokens_charg
     return reopened is not None
 
 
-async def update_request(session: AsyncSession, request_id: int, **values: Any) -> None:
-    await session.execute(_UPDATE, {"request_id": request_id, **values})
-
-
 async def update_requests(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
     """Several requests at once; each dict holds its `request_id` and the same columns to set."""
     await session.execute(_UPDATE, list(changes))

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.balances import BalanceChange, NotEnoughTokens, change_balances
 from bot.db.models import LedgerReason, RequestStatus
-from bot.db.requests import NewRequest, create_requests, find_request, reopen_refused, update_request
+from bot.db.requests import NewRequest, create_requests, find_request, reopen_refused, update_requests
 from bot.db.users import ensure_users
 from bot.services.outcomes import Admission, ImageMessage, Verdict
 
@@ -50,15 +50,27 @@ async def admit_messages(
 
     charges = [BalanceChange(messages[i].profile.user_id, -price, LedgerReason.SOLVE, "bot", r) for i, r in to_charge]
     admissions: dict[int, Admission] = {}
+    refused: list[int] = []
     for (index, request_id), outcome in zip(to_charge, await change_balances(session, charges), strict=True):
         balances[messages[index].profile.user_id] = outcome if isinstance(outcome, int) else outcome.balance
         if isinstance(outcome, NotEnoughTokens):
-            await update_request(
-                session, request_id, status=RequestStatus.REFUSED, error_code="not_enough_tokens", tokens_charged=0
-            )
+            refused.append(request_id)
             admissions[index] = Admission(Verdict.NOT_ENOUGH_TOKENS, balance=outcome.balance, price=price)
         else:
             admissions[index] = Admission(Verdict.ACCEPTED, balance=outcome, price=price, request_id=request_id)
+    if refused:
+        await update_requests(
+            session,
+            [
+                {
+                    "request_id": request_id,
+                    "status": RequestStatus.REFUSED,
+                    "error_code": "not_enough_tokens",
+                    "tokens_charged": 0,
+                }
+                for request_id in refused
+            ],
+        )
     for index, (verdict, request_id, answer) in free.items():  # as the batch leaves their balance
         balance = balances[messages[index].profile.user_id]
         admissions[index] = Admission(verdict, balance=balance, price=price, request_id=request_id, answer=answer)
