@@ -52,20 +52,11 @@ BotApplication = Application[
 TELEGRAM_CONNECTIONS = 16
 
 
-class QueuedRequest(HTTPXRequest):
-    """PTB's HTTP client on our aiohttp transport, with the waiting done in a semaphore: PTB's pool
-    timeout (1 s) would turn a burst of a few hundred photos into errors."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            connection_pool_size=TELEGRAM_CONNECTIONS,
-            httpx_kwargs={"transport": AiohttpTransport(max_connections=TELEGRAM_CONNECTIONS)},
-        )
-        self._slots = asyncio.Semaphore(TELEGRAM_CONNECTIONS)
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        async with self._slots:
-            return await super().do_request(*args, **kwargs)
+def telegram_request(proxy: str | None, connections: int) -> HTTPXRequest:
+    """PTB's HTTP client on our aiohttp transport. A burst of photos queues for a free connection
+    without a deadline: PTB's pool timeout (1 s) would turn it into errors."""
+    transport = AiohttpTransport(max_connections=connections, proxy=proxy)
+    return HTTPXRequest(connection_pool_size=connections, pool_timeout=None, httpx_kwargs={"transport": transport})
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
@@ -126,7 +117,8 @@ def build_application(settings: Settings) -> BotApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .request(QueuedRequest())
+        .request(telegram_request(settings.proxy, TELEGRAM_CONNECTIONS))
+        .get_updates_request(telegram_request(settings.proxy, 1))
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=settings.telegram_max_messages_per_second,

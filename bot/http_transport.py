@@ -11,8 +11,6 @@ anything that fails after sending is a read or protocol error.
 
 from __future__ import annotations
 
-from urllib.request import getproxies
-
 import aiohttp
 import httpx
 
@@ -29,13 +27,15 @@ _ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    """One aiohttp session with at most `max_connections`, opened on the first request.
+    """One aiohttp session with at most `max_connections`, opened on the first request, through `proxy`
+    (an http:// URL) when one is given.
 
     Closing it closes the session; a later request opens a new one (PTB re-initialises its clients).
     """
 
-    def __init__(self, *, max_connections: int) -> None:
+    def __init__(self, *, max_connections: int, proxy: str | None = None) -> None:
         self._max_connections = max_connections
+        self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -76,9 +76,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._max_connections, ssl=httpx.create_ssl_context())
-            # HTTPS_PROXY and friends apply, as with httpx's own engine (Telegram is blocked in some
-            # countries). Only when one is set: aiohttp then looks them up on every request.
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=bool(getproxies()))
+            self._session = aiohttp.ClientSession(connector=connector, proxy=self._proxy)
         return self._session
 
 

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     telegram_max_messages_per_second: float = Field(30.0, gt=0)
+    proxy_url: SecretStr | None = None  # for Telegram and OmoCaptcha alike; it may hold a password
 
     # Storage
     database_url: str = DEFAULT_DATABASE_URL
@@ -94,7 +95,7 @@ class Settings(BaseSettings):
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("telegram_bot_token", "omocaptcha_api_key", mode="before")
+    @field_validator("telegram_bot_token", "omocaptcha_api_key", "proxy_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -110,6 +111,10 @@ class Settings(BaseSettings):
         if self.solver is not None:
             return self.solver
         return SolverMode.AUTO if self.omocaptcha_api_key else SolverMode.LOCAL
+
+    @property
+    def proxy(self) -> str | None:
+        return self.proxy_url.get_secret_value() if self.proxy_url else None
 
     def sqlite_path(self) -> Path | None:
         """The database file, when the database is SQLite on disk."""

@@ -136,3 +136,14 @@ async def test_the_transport_opens_again_after_closing(serve: Callable[[Handler]
     for _ in range(2):  # PTB closes its clients at shutdown and may initialise them again
         async with httpx.AsyncClient(transport=transport) as http:
             assert (await http.get(url)).text == "ok"
+
+
+async def test_requests_go_through_the_proxy_when_one_is_set(serve: Callable[[Handler], Awaitable[str]]) -> None:
+    # Where Telegram is blocked, the team reaches it through a proxy (PROXY_URL).
+    async def proxy(request: web.Request) -> web.Response:
+        return web.Response(text=f"proxied {request.method} {request.url}")
+
+    proxy_url = await serve(proxy)
+    async with httpx.AsyncClient(transport=AiohttpTransport(max_connections=1, proxy=proxy_url)) as http:
+        response = await http.post("http://api.telegram.invalid/bot123/getMe", json={})
+    assert response.text == "proxied POST http://api.telegram.invalid/bot123/getMe"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import httpx
-
 from bot.settings import Settings, SolverMode
 from bot.solver.auto import AutoSolver
 from bot.solver.base import Solver
@@ -26,13 +24,14 @@ def open_solvers(
     stack: AsyncExitStack,
     *,
     mode: SolverMode | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Solvers:
     mode = mode or settings.solver_mode
     provider = None
     if settings.omocaptcha_api_key is not None:
         client = open_omocaptcha_client(
-            settings.omocaptcha_base_url, settings.omocaptcha_request_timeout, transport=transport
+            settings.omocaptcha_base_url,
+            settings.omocaptcha_request_timeout,
+            proxy=settings.proxy,
         )
         stack.push_async_callback(client.aclose)
         options = OmoCaptchaOptions.from_settings(settings)

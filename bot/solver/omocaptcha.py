@@ -80,18 +80,16 @@ class OmoCaptchaOptions:
         )
 
 
-def open_omocaptcha_client(
-    base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None
-) -> httpx.AsyncClient:
+def open_omocaptcha_client(base_url: str, timeout: float, *, proxy: str | None = None) -> httpx.AsyncClient:
     """The one client for the OmoCaptcha API; the caller closes it at shutdown.
 
-    Waiting for a pooled connection is bounded like the rest, and a pool timeout is safe to retry
-    (nothing was sent).
+    A burst of photos queues for a free connection without a deadline: nothing has been sent while
+    waiting, and the request's own timeouts start once it has a connection.
     """
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/") + "/",
-        timeout=httpx.Timeout(connect=min(timeout, 10.0), read=timeout, write=timeout, pool=timeout),
-        transport=transport or AiohttpTransport(max_connections=MAX_CONNECTIONS),
+        timeout=httpx.Timeout(connect=min(timeout, 10.0), read=timeout, write=timeout, pool=None),
+        transport=AiohttpTransport(max_connections=MAX_CONNECTIONS, proxy=proxy),
     )
 
 
@@ -118,8 +116,6 @@ class OmoCaptchaSolver:
         planner: PollPlanner | None = None,
     ) -> None:
         self._client = client
-        # Requests wait here, without a deadline, rather than in the pool, where the pool timeout applies.
-        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
         self._key = api_key
         self._options = options
         self._planner = planner
@@ -152,7 +148,7 @@ class OmoCaptchaSolver:
         }
         for attempt in range(self._options.create_retries + 1):
             try:
-                response = await self._send("createJob", payload)
+                response = await self._client.post("createJob", json=payload)
             except _NOT_SENT as exc:
                 failure = type(exc).__name__
             except httpx.RequestError as exc:
@@ -229,14 +225,10 @@ class OmoCaptchaSolver:
         )
         return parse_job_result(response.content, secret=self._key)
 
-    async def _send(self, path: str, payload: dict[str, Any]) -> httpx.Response:
-        async with self._slots:
-            return await self._client.post(path, json=payload)
-
     async def _post(self, path: str, payload: dict[str, Any], *, action: str) -> httpx.Response:
         """A request whose failure to arrive or be answered is simply unavailability (free to repeat)."""
         try:
-            response = await self._send(path, payload)
+            response = await self._client.post(path, json=payload)
         except httpx.RequestError as exc:
             raise ProviderUnavailable(f"OmoCaptcha {action}: {type(exc).__name__}") from None
         if _is_overloaded(response):
