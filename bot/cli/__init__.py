@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as exc:
         return fail(str(exc), EXIT_USAGE)
-    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.omocaptcha_api_key) if s]
+    secret_settings = (settings.telegram_bot_token, settings.omocaptcha_api_key, settings.proxy_url)
+    secrets = [secret.get_secret_value() for secret in secret_settings if secret]
     setup_logging(settings.log_level, secrets)
     match args.command:
         case "run":
