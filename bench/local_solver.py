@@ -33,7 +33,7 @@ from bot.solver.local import locate_puzzle, read_candidates
 from bot.solver.local_confidence import Evidence, looks_like_a_puzzle
 from tests.puzzles import blank_image, generate_puzzle, plain_background, text_photo
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data"
 SAMPLE_OFFSET = 276
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)
 NEGATIVES: dict[str, Callable[[int], bytes]] = {"text": text_photo, "blank": blank_image, "plain": plain_background}
