@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.solver.base import NoPuzzleFound
 from bot.solver.local import locate_puzzle, read_candidates
 from bot.solver.local_confidence import Evidence, looks_like_a_puzzle
-from tests.puzzles import blank_image, generate_puzzle, plain_background, text_photo
+from tests.generators.puzzle import blank_image, generate_puzzle, plain_background, text_photo
 
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data"
 SAMPLE_OFFSET = 276
