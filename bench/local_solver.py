@@ -3,7 +3,7 @@
     .venv/bin/python bench/local_solver.py [--count 500] [--seed N] [--min-confidence 0.9] [--jobs 2]
     .venv/bin/python bench/local_solver.py --calibrate --count 6000 --seed 100000 --jobs 2
 
-The second prints the weights of bot/solver/local_confidence.py (they come from exactly that run); keep its
+The second prints the weights of bot/solver/local/confidence.py (they come from exactly that run); keep its
 seeds away from the ones the report runs on. Times are per image from its bytes to the answer, decoding
 included, in one process per job.
 """
@@ -29,8 +29,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.solver.base import NoPuzzleFound
-from bot.solver.local import locate_puzzle, read_candidates
-from bot.solver.local_confidence import Evidence, looks_like_a_puzzle
+from bot.solver.local.confidence import Evidence, looks_like_a_puzzle
+from bot.solver.local.solver import locate_puzzle, read_candidates
 from tests.generators.puzzle import blank_image, generate_puzzle, plain_background, text_photo
 
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data"

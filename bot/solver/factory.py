@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from bot.settings import Settings, SolverMode
 from bot.solver.auto import AutoSolver
 from bot.solver.base import Solver
-from bot.solver.local import LocalSolver
-from bot.solver.omocaptcha import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
-from bot.solver.poll_planner import PollPlanner
+from bot.solver.local.solver import LocalSolver
+from bot.solver.omocaptcha.poll_planner import PollPlanner
+from bot.solver.omocaptcha.solver import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from bot.services.outcomes import Admission, Deliver, ImageMessage, Outcome, Ver
 from bot.services.pricing import LOCAL, OMOCAPTCHA, Prices
 from bot.services.solving import SolveService
 from bot.settings import Settings, SolverMode
-from bot.solver.local import LocalSolver
+from bot.solver.local.solver import LocalSolver
 
 
 @pytest.fixture

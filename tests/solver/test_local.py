@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bot.solver.base import Box, NoPuzzleFound, Solver
-from bot.solver.local import LocalAnswer, LocalSolver, locate_puzzle
+from bot.solver.local.solver import LocalAnswer, LocalSolver, locate_puzzle
 from tests.e2e.images import SAMPLE_OFFSET, SAMPLES, as_jpeg, plain_png, sample_screenshot
 from tests.generators.puzzle import GeneratedPuzzle, blank_image, generate_puzzle, text_photo
 

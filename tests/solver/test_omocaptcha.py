@@ -25,8 +25,8 @@ from bot.solver.base import (
     SolveTimeout,
     Unsolvable,
 )
-from bot.solver.omocaptcha import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
-from bot.solver.poll_planner import PollPlanner
+from bot.solver.omocaptcha.poll_planner import PollPlanner
+from bot.solver.omocaptcha.solver import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha, Fault, ResultShape
 
 KEY = "omo-5ecret-key-0451"  # distinctive, so that "not in the logs" means something

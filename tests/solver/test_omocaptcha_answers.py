@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bot.solver.base import ImageRejected, InvalidApiKey, OutOfFunds, ProtocolError, SolverError
-from bot.solver.omocaptcha_answers import (
+from bot.solver.omocaptcha.answers import (
     MAX_MESSAGE_CHARS,
     Failed,
     Pending,

@@ -7,7 +7,7 @@ import random
 import statistics
 from collections.abc import Callable
 
-from bot.solver.poll_planner import PollPlanner
+from bot.solver.omocaptcha.poll_planner import PollPlanner
 
 POLL_INTERVAL = 2.0
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.solver.local_edges import EdgeMaps, FloatArray
-from bot.solver.local_shape import Contour
+from bot.solver.local.edges import EdgeMaps, FloatArray
+from bot.solver.local.shape import Contour
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from bot.solver.local_edges import EdgeMaps, FloatArray
+from bot.solver.local.edges import EdgeMaps, FloatArray
 
 Side = Literal["flat", "knob", "socket"]
 

@@ -19,11 +19,11 @@ import numpy as np
 from PIL import Image
 
 from bot.solver.base import Box, ImageRejected, JobCreated, NoPuzzleFound, Solution
-from bot.solver.local_confidence import Evidence, confidence_of, looks_like_a_puzzle, rank_of
-from bot.solver.local_edges import FloatArray, line_edges, step_edges
-from bot.solver.local_gap import GapCandidate, find_gap_candidates, fit_body, glow_of
-from bot.solver.local_scan import Placement, centre_by_halves, place_contour
-from bot.solver.local_shape import Contour, PieceShape, fit_shape
+from bot.solver.local.confidence import Evidence, confidence_of, looks_like_a_puzzle, rank_of
+from bot.solver.local.edges import FloatArray, line_edges, step_edges
+from bot.solver.local.gap import GapCandidate, find_gap_candidates, fit_body, glow_of
+from bot.solver.local.scan import Placement, centre_by_halves, place_contour
+from bot.solver.local.shape import Contour, PieceShape, fit_shape
 
 SEARCH_WIDTH = 200  # the gap search runs on a copy this wide
 BODY_SIZES = range(12, 36)  # body sides tried at SEARCH_WIDTH: 6–18 % of the width

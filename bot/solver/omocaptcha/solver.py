@@ -32,7 +32,7 @@ from bot.solver.base import (
     SolveTimeout,
     Unsolvable,
 )
-from bot.solver.omocaptcha_answers import (
+from bot.solver.omocaptcha.answers import (
     Failed,
     JobStatus,
     Pending,
@@ -41,7 +41,7 @@ from bot.solver.omocaptcha_answers import (
     parse_created,
     parse_job_result,
 )
-from bot.solver.poll_planner import PollPlanner
+from bot.solver.omocaptcha.poll_planner import PollPlanner
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.solver.local_edges import EdgeMaps, FloatArray, integral_image, step_edges
-from bot.solver.local_scan import peak_position
+from bot.solver.local.edges import EdgeMaps, FloatArray, integral_image, step_edges
+from bot.solver.local.scan import peak_position
 
 _CORNER_SHARE = 0.3  # of the side, from each corner, that stays straight whatever the side carries
 _GLOW_UNIT = 20.0  # brightness difference (0-255) between middle and body that counts as a full glow
