@@ -21,6 +21,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from bot.solver.base import Box
+from tests.generators.bitmap import PuzzleBitmap
 
 FloatArray = npt.NDArray[np.float32]
 Side = Literal["flat", "knob", "socket"]
@@ -60,7 +61,51 @@ class GeneratedPuzzle:
     gap: Box
     piece_body: Box  # the square body alone
     gap_body: Box
+    puzzle: Box  # the puzzle bitmap in `image`
+    slider: Box | None  # the slider bar under it, when framed as a screenshot
     params: PuzzleParams
+
+
+@dataclass(frozen=True, slots=True)
+class FramedPuzzle:
+    """A puzzle bitmap on its page, rescaled and encoded; `box` maps the bitmap's pixels into `image`'s."""
+
+    image: bytes
+    framing: Framing
+    image_format: ImageFormat
+    jpeg_quality: int | None
+    scale_x: float  # the final rescale: picture pixels per page pixel
+    scale_y: float
+    origin: tuple[int, int]  # where the bitmap's top-left corner sits on the page
+    puzzle_size: tuple[int, int]
+    slider_rect: tuple[int, int, int, int] | None  # x, y, width, height on the page
+
+    def box(self, x: float, y: float, width: float, height: float) -> Box:
+        return _scaled_box((self.scale_x, self.scale_y), self.origin, x, y, width, height)
+
+    @property
+    def puzzle(self) -> Box:
+        return self.box(0, 0, *self.puzzle_size)
+
+    @property
+    def slider(self) -> Box | None:
+        if self.slider_rect is None:
+            return None
+        return _scaled_box((self.scale_x, self.scale_y), (0, 0), *self.slider_rect)
+
+
+@dataclass(frozen=True, slots=True)
+class SliderStyle:
+    """The slider bar's colours: the sample's light ones by default, darker for pages in dark mode."""
+
+    track: Colour = (238, 241, 248)
+    handle: Colour = (255, 255, 255)
+    handle_border: Colour = (223, 229, 240)
+    grip: Colour = (180, 207, 255)  # the handle's three bars
+    text: Colour = (183, 188, 209)
+
+
+_LIGHT_SLIDER = SliderStyle()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +142,26 @@ class _PieceShape:
         return distance.astype(np.float32)
 
 
-def generate_puzzle(
-    rng: random.Random | int,
-    *,
-    puzzle_width: int | None = None,
-    dark_shapes: int | None = None,
-    framing: Framing | None = None,
-    scale: float | None = None,
-    image_format: ImageFormat | None = None,
-    jpeg_quality: int | None = None,
-) -> GeneratedPuzzle:
-    """One puzzle with its ground truth; every option left as None is drawn from `rng`."""
-    rng = random.Random(rng) if isinstance(rng, int) else rng
+@dataclass(frozen=True, slots=True)
+class _Drawing:
+    """The puzzle bitmap before any framing, with where its piece and gap bodies sit in its pixels."""
+
+    image: Image.Image
+    shape: _PieceShape
+    piece_x: int
+    gap_x: int
+    body_y: int
+    gap_alpha: float
+    outline: Outline
+    dark_shapes: int
+
+    def outline_box(self, body_x: int) -> tuple[float, float, float, float]:
+        left, top, right, bottom = self.shape.extents()
+        size = self.shape.size
+        return body_x - left, self.body_y - top, size + left + right, size + top + bottom
+
+
+def _draw_puzzle(rng: random.Random, puzzle_width: int | None, dark_shapes: int | None) -> _Drawing:
     width = puzzle_width if puzzle_width is not None else rng.randint(300, 700)
     height = round(width * rng.uniform(0.49, 0.55))
     unit = width / SAMPLE_PUZZLE_WIDTH
@@ -133,12 +186,76 @@ def generate_puzzle(
     gap_alpha = rng.uniform(0.1, 0.3)
     outline: Outline = rng.choice(("dark", "light"))
     pixels = _render_piece_and_gap(rng, background, shape, (piece_x, gap_x, body_y), unit, gap_alpha, outline)
-    puzzle = Image.fromarray(np.clip(pixels + 0.5, 0, 255).astype(np.uint8))
+    image = Image.fromarray(np.clip(pixels + 0.5, 0, 255).astype(np.uint8))
     if rng.random() < 0.6:
-        _draw_refresh_icon(rng, puzzle, unit)
+        _draw_refresh_icon(rng, image, unit)
+    return _Drawing(image, shape, piece_x, gap_x, body_y, gap_alpha, outline, dark_shapes)
 
+
+def generate_puzzle(
+    rng: random.Random | int,
+    *,
+    puzzle_width: int | None = None,
+    dark_shapes: int | None = None,
+    framing: Framing | None = None,
+    scale: float | None = None,
+    image_format: ImageFormat | None = None,
+    jpeg_quality: int | None = None,
+) -> GeneratedPuzzle:
+    """One puzzle with its ground truth; every option left as None is drawn from `rng`."""
+    rng = random.Random(rng) if isinstance(rng, int) else rng
+    drawing = _draw_puzzle(rng, puzzle_width, dark_shapes)
+    framed = frame_puzzle(
+        rng, drawing.image, framing=framing, scale=scale, image_format=image_format, jpeg_quality=jpeg_quality
+    )
+    shape, size, body_y = drawing.shape, drawing.shape.size, drawing.body_y
+    params = PuzzleParams(
+        puzzle_width=drawing.image.width,
+        puzzle_height=drawing.image.height,
+        piece_size=size,
+        knob_radius=shape.radius,
+        sides=shape.sides,
+        outline=drawing.outline,
+        gap_alpha=drawing.gap_alpha,
+        dark_shapes=drawing.dark_shapes,
+        framing=framed.framing,
+        scale=framed.scale_x,
+        image_format=framed.image_format,
+        jpeg_quality=framed.jpeg_quality,
+    )
+    return GeneratedPuzzle(
+        image=framed.image,
+        offset=(drawing.gap_x - drawing.piece_x) * framed.scale_x,
+        piece=framed.box(*drawing.outline_box(drawing.piece_x)),
+        gap=framed.box(*drawing.outline_box(drawing.gap_x)),
+        piece_body=framed.box(drawing.piece_x, body_y, size, size),
+        gap_body=framed.box(drawing.gap_x, body_y, size, size),
+        puzzle=framed.puzzle,
+        slider=framed.slider,
+        params=params,
+    )
+
+
+def puzzle_bitmap(rng: random.Random) -> PuzzleBitmap:
+    """The puzzle alone, as the captcha serves it: what the screenshot generators put on a page."""
+    drawing = _draw_puzzle(rng, None, None)
+    piece, gap = (_scaled_box((1, 1), (0, 0), *drawing.outline_box(x)) for x in (drawing.piece_x, drawing.gap_x))
+    return PuzzleBitmap(drawing.image, float(drawing.gap_x - drawing.piece_x), piece, gap)
+
+
+def frame_puzzle(
+    rng: random.Random,
+    puzzle: Image.Image,
+    *,
+    framing: Framing | None = None,
+    scale: float | None = None,
+    image_format: ImageFormat | None = None,
+    jpeg_quality: int | None = None,
+) -> FramedPuzzle:
+    """A puzzle bitmap framed, rescaled and encoded as members used to send it; None options are drawn from `rng`."""
+    unit = puzzle.width / SAMPLE_PUZZLE_WIDTH
     layout: Framing = framing if framing is not None else rng.choice(_FRAMINGS)
-    framed, origin_x, origin_y = _frame(rng, puzzle, unit, layout)
+    framed, origin_x, origin_y, slider = _frame(rng, puzzle, unit, layout)
     if scale is None:
         scale = 1.0 if rng.random() < 0.3 else rng.uniform(0.6, 1.6)
     final = framed
@@ -152,38 +269,27 @@ def generate_puzzle(
     if image_format == "JPEG" and jpeg_quality is None:
         jpeg_quality = rng.randint(60, 95)
     quality = jpeg_quality if image_format == "JPEG" else None
-
-    def scaled_box(x: float, y: float, width: float, height: float) -> Box:
-        x0, y0 = (origin_x + x) * scale_x, (origin_y + y) * scale_y
-        x1, y1 = (origin_x + x + width) * scale_x, (origin_y + y + height) * scale_y
-        return Box(round(x0), round(y0), round(x1) - round(x0), round(y1) - round(y0))
-
-    def outline_box(body_x: int) -> Box:
-        return scaled_box(body_x - left, body_y - top, size + left + right, size + top + bottom)
-
-    params = PuzzleParams(
-        puzzle_width=width,
-        puzzle_height=height,
-        piece_size=size,
-        knob_radius=shape.radius,
-        sides=shape.sides,
-        outline=outline,
-        gap_alpha=gap_alpha,
-        dark_shapes=dark_shapes,
+    return FramedPuzzle(
+        image=_encode(final, image_format, quality),
         framing=layout,
-        scale=scale_x,
         image_format=image_format,
         jpeg_quality=quality,
+        scale_x=scale_x,
+        scale_y=scale_y,
+        origin=(origin_x, origin_y),
+        puzzle_size=puzzle.size,
+        slider_rect=slider,
     )
-    return GeneratedPuzzle(
-        image=_encode(final, image_format, quality),
-        offset=(gap_x - piece_x) * scale_x,
-        piece=outline_box(piece_x),
-        gap=outline_box(gap_x),
-        piece_body=scaled_box(piece_x, body_y, size, size),
-        gap_body=scaled_box(gap_x, body_y, size, size),
-        params=params,
-    )
+
+
+def _scaled_box(
+    scale: tuple[float, float], origin: tuple[int, int], x: float, y: float, width: float, height: float
+) -> Box:
+    """A rectangle placed at `origin` on the page, in pixels of the picture rescaled by `scale`: each edge rounded."""
+    (scale_x, scale_y), (origin_x, origin_y) = scale, origin
+    x0, y0 = (origin_x + x) * scale_x, (origin_y + y) * scale_y
+    x1, y1 = (origin_x + x + width) * scale_x, (origin_y + y + height) * scale_y
+    return Box(round(x0), round(y0), round(x1) - round(x0), round(y1) - round(y0))
 
 
 def text_photo(rng: random.Random | int) -> bytes:
@@ -357,10 +463,13 @@ def _draw_refresh_icon(rng: random.Random, puzzle: Image.Image, unit: float) -> 
         draw.polygon([(tx - head, ty), (tx + head, ty), (tx, ty + head * (1 if start < 180 else -1))], fill=colour)
 
 
-def _frame(rng: random.Random, puzzle: Image.Image, unit: float, framing: Framing) -> tuple[Image.Image, int, int]:
-    """Place the puzzle on the page as a user would capture it; returns the image and the puzzle's origin."""
+def _frame(
+    rng: random.Random, puzzle: Image.Image, unit: float, framing: Framing
+) -> tuple[Image.Image, int, int, tuple[int, int, int, int] | None]:
+    """Place the puzzle on the page as a user would capture it; returns the image, the puzzle's origin and the
+    slider's rectangle (x, y, width, height) when there is one."""
     if framing == "puzzle":
-        return puzzle, 0, 0
+        return puzzle, 0, 0, None
     page_colour = rng.choice(((255, 255, 255), (255, 255, 255), (250, 250, 252)))
     left, top, right = (round(rng.uniform(0, 30) * unit) for _ in range(3))
     below = round(rng.uniform(0, 25) * unit)
@@ -371,23 +480,28 @@ def _frame(rng: random.Random, puzzle: Image.Image, unit: float, framing: Framin
     corners = Image.new("L", puzzle.size, 0)
     ImageDraw.Draw(corners).rounded_rectangle((0, 0, puzzle.width - 1, puzzle.height - 1), round(4 * unit), 255)
     page.paste(puzzle, (left, top), corners)
-    if framing == "screenshot":
-        _draw_slider(page, left, top + bar_top, puzzle.width, bar_height, unit)
-    return page, left, top
+    if framing != "screenshot":
+        return page, left, top, None
+    draw_slider(page, (left, top + bar_top, puzzle.width, bar_height), unit)
+    return page, left, top, (left, top + bar_top, puzzle.width, bar_height)
 
 
-def _draw_slider(page: Image.Image, x: int, y: int, width: int, height: int, unit: float) -> None:
+def draw_slider(
+    page: Image.Image, rect: tuple[int, int, int, int], unit: float, style: SliderStyle = _LIGHT_SLIDER
+) -> None:
+    """The bar under the puzzle at `rect` (x, y, width, height), its sizes measured on the sample times `unit`."""
+    x, y, width, height = rect
     draw = ImageDraw.Draw(page)
-    draw.rounded_rectangle((x, y, x + width - 1, y + height - 1), round(4 * unit), fill=(238, 241, 248))
+    draw.rounded_rectangle((x, y, x + width - 1, y + height - 1), round(4 * unit), fill=style.track)
     draw.rounded_rectangle(
-        (x, y, x + height - 1, y + height - 1), round(4 * unit), fill=(255, 255, 255), outline=(223, 229, 240)
+        (x, y, x + height - 1, y + height - 1), round(4 * unit), fill=style.handle, outline=style.handle_border
     )
     bar = max(1, round(2 * unit))
     for offset in (18, 24, 30):
         bx = x + round(offset * unit)
-        draw.rectangle((bx, y + round(13 * unit), bx + bar - 1, y + height - round(13 * unit)), fill=(180, 207, 255))
+        draw.rectangle((bx, y + round(13 * unit), bx + bar - 1, y + height - round(13 * unit)), fill=style.grip)
     font = ImageFont.load_default(size=max(6, round(13 * unit)))
-    draw.text((x + 80 * unit, y + height / 2), SLIDER_TEXT, fill=(183, 188, 209), font=font, anchor="lm")
+    draw.text((x + 80 * unit, y + height / 2), SLIDER_TEXT, fill=style.text, font=font, anchor="lm")
 
 
 def _encode(image: Image.Image, image_format: ImageFormat, quality: int | None) -> bytes:
