@@ -26,6 +26,12 @@ class Texts:
     chat_not_allowed: str
     solving: str
     answer: str
+    unit_at_width: str
+    unit_picture_share: str
+    unit_picture: str
+    photo_hint: str
+    balance_line: str
+    decimal_separator: str
     answer_backend_local: str
     not_enough_tokens: str
     ask_admin: str
@@ -85,7 +91,13 @@ EN = Texts(
     dm_hint="Send me a screenshot of the slide puzzle (as a photo or a file) and I will solve it. /help",
     chat_not_allowed="🚫 This group is not on my list of allowed chats, so I can't serve it. Ask the bot's admin.",
     solving="⏳ Solving…",
-    answer="➡️ {offset} px\nBalance: {balance} token(s).",
+    answer="➡️ {offset} px",
+    unit_at_width="(at the puzzle's display width of {width} px; {share} of its width)",
+    unit_picture_share="(pixels of your picture; {share} of the puzzle's width)",
+    unit_picture="(pixels of your picture)",
+    photo_hint="Telegram shrank this photo: send the screenshot as a file to get your screen's exact pixels.",
+    balance_line="Balance: {balance} token(s).",
+    decimal_separator=".",
     answer_backend_local="(solved locally, free)",
     not_enough_tokens="💸 Not enough tokens: a solve costs {price}, your balance is {balance}. {ask_admin}",
     ask_admin="Ask an admin for more tokens.",
@@ -110,12 +122,15 @@ EN = Texts(
         "out_of_funds": "💳 The solving service account is out of funds. An admin must top it up.",
         "image_rejected": "🖼 The solving service rejected this image. Send a plain screenshot of the puzzle.",
         "protocol": "⚠️ The solving service gave an answer I could not understand.",
-        "no_puzzle": "🔍 I could not find a puzzle piece and its gap in this image.",
+        "no_puzzle": (
+            "🔍 I could not make out a puzzle piece and its gap in this image clearly enough to answer. "
+            "Send a sharper screenshot of the puzzle, or the screenshot as a file."
+        ),
         "internal": "⚠️ Something went wrong on my side while solving.",
     },
     resend_after_restart="🔄 I restarted before this puzzle reached the solver. Please send it again.",
     reply_to_image="Reply /solve to a photo or an image file, or send the photo with the caption /solve.",
-    already_solved="This image was already solved (not charged again):\n➡️ {offset} px\nBalance: {balance} token(s).",
+    already_solved="This image was already solved (not charged again):",
     balance="💰 Balance: {balance} token(s).\nA solve costs {price} token(s){local}.\n{ask_admin}",
     local_price="; answers from the local solver cost {price}",
     usage_title="📊 Your solves",
@@ -181,7 +196,15 @@ VI = Texts(
     dm_hint="Gửi ảnh chụp màn hình câu đố (dạng ảnh hoặc tệp) để mình giải nhé. /help",
     chat_not_allowed="🚫 Nhóm này không có trong danh sách được phép dùng bot. Hãy hỏi quản trị viên của bot.",
     solving="⏳ Đang giải…",
-    answer="➡️ {offset} px\nSố dư: {balance} token.",
+    answer="➡️ {offset} px",
+    unit_at_width="(theo chiều rộng hiển thị {width} px của câu đố; {share} chiều rộng)",
+    unit_picture_share="(điểm ảnh trong ảnh của bạn; {share} chiều rộng câu đố)",
+    unit_picture="(điểm ảnh trong ảnh của bạn)",
+    photo_hint=(
+        "Telegram đã thu nhỏ ảnh này: hãy gửi ảnh chụp màn hình dưới dạng tệp để có đúng số điểm ảnh của màn hình."
+    ),
+    balance_line="Số dư: {balance} token.",
+    decimal_separator=",",
     answer_backend_local="(giải tại chỗ, miễn phí)",
     not_enough_tokens="💸 Không đủ token: mỗi lần giải tốn {price}, số dư của bạn là {balance}. {ask_admin}",
     ask_admin="Hãy xin thêm token từ quản trị viên.",
@@ -206,12 +229,15 @@ VI = Texts(
         "out_of_funds": "💳 Tài khoản dịch vụ giải đã hết tiền. Quản trị viên cần nạp thêm.",
         "image_rejected": "🖼 Dịch vụ giải từ chối ảnh này. Hãy gửi ảnh chụp màn hình câu đố.",
         "protocol": "⚠️ Dịch vụ giải trả về câu trả lời không đọc được.",
-        "no_puzzle": "🔍 Không tìm thấy mảnh ghép và chỗ trống trong ảnh này.",
+        "no_puzzle": (
+            "🔍 Không nhận ra rõ mảnh ghép và chỗ trống trong ảnh này để trả lời. "
+            "Hãy gửi ảnh chụp câu đố rõ hơn, hoặc gửi ảnh dưới dạng tệp."
+        ),
         "internal": "⚠️ Đã có lỗi từ phía bot khi giải.",
     },
     resend_after_restart="🔄 Bot đã khởi động lại trước khi câu đố được gửi đi giải. Vui lòng gửi lại ảnh.",
     reply_to_image="Hãy trả lời /solve vào một ảnh hoặc tệp ảnh, hoặc gửi ảnh kèm chú thích /solve.",
-    already_solved="Ảnh này đã được giải rồi (không trừ thêm token):\n➡️ {offset} px\nSố dư: {balance} token.",
+    already_solved="Ảnh này đã được giải rồi (không trừ thêm token):",
     balance="💰 Số dư: {balance} token.\nMỗi lần giải tốn {price} token{local}.\n{ask_admin}",
     local_price="; kết quả từ bộ giải tại chỗ tốn {price}",
     usage_title="📊 Lượt giải của bạn",

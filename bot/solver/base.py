@@ -23,17 +23,28 @@ class Box:
 
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """A solved puzzle: how far to drag the slider, in pixels of the image as given."""
+    """A solved puzzle: how far to drag the slider, in pixels of the picture as sent, and in its own units."""
 
-    offset: int
+    offset: int  # gap x − piece x, in pixels of the picture as sent
     raw_answer: str  # exactly as the backend wrote it, for the audit trail
     backend: str
     job_id: str | None = None
-    seconds: float = 0.0  # wall time from submission to answer
     polls: int = 0  # result polls it took (0 for backends that answer directly)
     confidence: float | None = None  # in [0, 1]; None when the backend gives none
+    puzzle_width: int | None = None  # the puzzle image's width in the picture, when it was located
+    # Where the backend saw the puzzle, its piece and its gap in the picture, for drawing them (local only).
+    puzzle: Box | None = None
     piece: Box | None = None
     gap: Box | None = None
+
+    @property
+    def share(self) -> float | None:
+        """The offset as a share of the puzzle's width: the same on every screen, whatever its scale."""
+        return offset_share(self.offset, self.puzzle_width)
+
+
+def offset_share(offset: int, puzzle_width: int | None) -> float | None:
+    return offset / puzzle_width if puzzle_width else None
 
 
 # Called with the provider's job id as soon as a job exists, before any polling, so the

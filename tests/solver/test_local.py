@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bot.solver.base import Box, NoPuzzleFound, Solver
-from bot.solver.local.solver import LocalAnswer, LocalSolver, locate_puzzle
+from bot.solver.local.solver import LocalAnswer, LocalSolver, read_picture
 from tests.e2e.images import SAMPLE_OFFSET, SAMPLES, as_jpeg, plain_png, sample_screenshot
 from tests.generators.puzzle import GeneratedPuzzle, blank_image, generate_puzzle, text_photo
 
@@ -18,7 +18,7 @@ GENERATED_SEEDS = range(7000, 7040)
 
 def solve(data: bytes) -> LocalAnswer:
     with Image.open(io.BytesIO(data)) as image:
-        return locate_puzzle(image)
+        return read_picture(image)
 
 
 def rescaled(data: bytes, factor: float) -> bytes:

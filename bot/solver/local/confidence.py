@@ -21,7 +21,14 @@ class Evidence:
     piece_rival: float  # the best other local maximum along the band, as a share of the best
     halves_apart: float  # pixels between where the outline's left and right halves alone put the piece
     rows_apart: float  # pixels between the piece's row and the gap's; they share one in every real puzzle
-    gap_rival: float = 0.0  # the strongest other gap candidate's score as a share of this one's
+    piece_left: float  # the piece's left edge as a share of the puzzle's width: it starts at the left
+    gap_rival: float = 0.0  # the strongest other candidate's score as a share of this one's
+    piece_first: bool = False  # found from the piece's outline (the gap did not glow enough to start from)
+    agreeing: int = 0  # readings that started from the other end (gap or piece) and found the same offset
+    # Set once the reading is placed in the picture (bot/solver/local/solver.py):
+    area_score: float = 0.0  # how clearly the puzzle's area is a rectangle of its own (bot/solver/local/area.py)
+    bordered: int = 0  # sides of the area that are the picture's border rather than edges seen
+    magnification: float = 1.0  # the normalized puzzle's width over the area's width in the picture
 
     def features(self) -> tuple[float, ...]:
         return (
@@ -34,13 +41,51 @@ class Evidence:
             min(self.halves_apart, 6.0),
             min(self.rows_apart, 3.0),
             min(self.gap_rival, 3.0),
+            min(self.piece_left, 0.5),
+            float(self.piece_first),
+            min(self.agreeing, 1),
+            self.area_score,
+            self.bordered / 4,
+            math.log(self.magnification),
         )
 
 
-RANK_WEIGHTS = (0.4402, -0.1738, 0.08567, 2.298, -0.3305, 0.08775, -0.3824, -0.9105, -1.43)
-RANK_BIAS = 2.34
-CONFIDENCE_WEIGHTS = (2.32, 0.6235, 0.243, 4.345, 1.049, -2.086, -0.4644, -1.124, -0.6829)
-CONFIDENCE_BIAS = -18.65
+RANK_WEIGHTS = (
+    0.06715,
+    0.4434,
+    -0.06029,
+    4.26,
+    0.8263,
+    -0.4764,
+    -0.2484,
+    -1.313,
+    -0.4513,
+    -7.693,
+    0.3708,
+    2.772,
+    2.417,
+    1.191,
+    -0.582,
+)
+RANK_BIAS = -8.122
+CONFIDENCE_WEIGHTS = (
+    0.361,
+    0.4276,
+    0.02204,
+    2.597,
+    0.7879,
+    -0.5208,
+    -0.1662,
+    -1.222,
+    -2.857,
+    -11.58,
+    1.518,
+    2.908,
+    5.634,
+    1.497,
+    -1.029,
+)
+CONFIDENCE_BIAS = -8.782
 
 
 def rank_of(evidence: Evidence) -> float:
@@ -57,9 +102,8 @@ def confidence_of(evidence: Evidence) -> float:
 
 
 def looks_like_a_puzzle(evidence: Evidence) -> bool:
-    """Whether there is a gap at all (a clear dome of light) and one outline that fits best along its rows.
+    """Whether one outline fits best along the gap's rows: without it there is no piece to speak of.
 
-    About 99.5 % of the generated puzzles answered right pass; photos of text and flat colours never do, and
-    bare puzzle backgrounds seldom (see bench/local_solver.py).
+    Everything else is weighed by the confidence (see bench/calibrate_local.py).
     """
-    return evidence.glow_fit >= 0.6 and evidence.glow_height >= 60 and evidence.piece_rival <= 0.9
+    return evidence.piece_rival <= 0.95

@@ -41,14 +41,22 @@ class Body:
 
 def find_gap_candidates(rgb: FloatArray, sizes: range, limit: int) -> list[GapCandidate]:
     """The best gap-like squares over all sizes, strongest first, none overlapping another's middle."""
-    maps = step_edges(rgb)
+    return find_squares(step_edges(rgb), sizes, limit, integral_image(rgb.mean(axis=-1)))
+
+
+def find_squares(
+    maps: EdgeMaps, sizes: range, limit: int, brightness: npt.NDArray[np.float64] | None = None
+) -> list[GapCandidate]:
+    """Squares with edges at all four corners, strongest first, none overlapping another's middle.
+
+    With `brightness` (a summed-area table), a square scores only as much as its middle is brighter than its
+    body: the glow of a gap."""
     height, width = maps.shape
     # Running sums of horizontal edges along x and of vertical edges along y, for corner arms of any length.
     along_x = np.zeros((height, width + 1), dtype=np.float32)
     along_x[:, 1:] = np.cumsum(maps.horizontal, axis=1)
     along_y = np.zeros((height + 1, width), dtype=np.float32)
     along_y[1:] = np.cumsum(maps.vertical, axis=0)
-    brightness = integral_image(rgb.mean(axis=-1))
     found: list[GapCandidate] = []
     for size in sizes:
         scores = _square_scores(along_x, along_y, brightness, size)
@@ -120,9 +128,9 @@ def _refined(profile: FloatArray, positions: FloatArray, index: int) -> float:
 
 
 def _square_scores(
-    along_x: FloatArray, along_y: FloatArray, brightness: npt.NDArray[np.float64], size: int
+    along_x: FloatArray, along_y: FloatArray, brightness: npt.NDArray[np.float64] | None, size: int
 ) -> FloatArray | None:
-    """Score of a body of `size` at every top-left position: corner edges times glow."""
+    """Score of a body of `size` at every top-left position: corner edges, times the glow if asked."""
     height, width = along_x.shape[0], along_y.shape[1]
     rows, cols = height - size, width - size
     if rows <= 0 or cols <= 0:
@@ -141,6 +149,9 @@ def _square_scores(
         + np.minimum(runs_x[far, near_x], runs_y[before_far_y, near_x])
         + np.minimum(runs_x[far, before_far_x], runs_y[before_far_y, far_x])
     ) / (4 * corner)
+    if brightness is None:
+        edges_only: FloatArray = corners.astype(np.float32)
+        return edges_only
     middle = max(2, round(0.36 * size))
     inset = (size - middle) // 2
     glow = _box_mean(brightness, inset, inset, middle, rows, cols) - _box_mean(brightness, 1, 1, size - 1, rows, cols)

@@ -96,7 +96,7 @@ def open_omocaptcha_client(base_url: str, timeout: float, *, proxy: str | None =
 @dataclass(slots=True)
 class _Job:
     wire_id: int | str  # as the provider sent it
-    started: float  # when the caller asked, for Solution.seconds
+    started: float  # when the caller asked, for the log line
     t0: float  # when the job was created (or resumed): the poll grid starts here
     polls: int = 0
 
@@ -187,7 +187,6 @@ class OmoCaptchaSolver:
             raw_answer=raw_answer,
             backend=self.name,
             job_id=job.id,
-            seconds=loop.time() - job.started,
             polls=job.polls,
         )
 

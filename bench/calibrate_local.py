@@ -1,0 +1,154 @@
+"""Fit the local solver's two logistic models (bot/solver/local/confidence.py) on generated pictures.
+
+    .venv/bin/python bench/calibrate_local.py [--count 400] [--seed 100000] [--jobs 2]
+
+Every set of bench/pictures.py takes part: the screenshot contexts, another author's puzzles, and pictures
+without a puzzle (whose every answer is wrong). The ranking learns which reading of a picture to trust among
+all its areas; the confidence learns, on the readings that ranking and read_picture's own rule then choose, how
+likely they are within 3 px at a 388 px width. Both are checked on the last third after fitting on the rest,
+then refitted on everything; the printed weights come from exactly this run. Keep its seeds away from the
+benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.local_solver import parallel
+from bench.pictures import NEGATIVES, SETS, TOLERANCE, picture
+from bot.solver.local.confidence import Evidence, looks_like_a_puzzle
+from bot.solver.local.solver import SURE, read_areas
+
+Weights = npt.NDArray[np.float64]
+THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One picture: per area, likeliest first, its plausible readings with their errors at 388 px."""
+
+    set_name: str
+    areas: list[list[tuple[Evidence, float]]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=400, help="pictures per set")
+    parser.add_argument("--seed", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    seeds = range(args.seed, args.seed + args.count)
+    samples = [sample for name in SETS for sample in parallel(_Collect(name), seeds, args.jobs)]
+    split = [index % 3 != 2 for index in range(len(samples))]
+    train = [sample for sample, keep in zip(samples, split, strict=True) if keep]
+    held_out = [sample for sample, keep in zip(samples, split, strict=True) if not keep]
+    rank, confidence = fit(train)
+    print(f"held out: fitted on {len(train)} pictures, checked on {len(held_out)}")
+    print("  threshold  to paid API  delivered right  delivered wrong  no-puzzle pictures answered")
+    for threshold in THRESHOLDS:
+        _print_policy(held_out, rank, confidence, threshold)
+    rank, confidence = fit(samples)
+    print(f"all {len(samples)} pictures:")
+    for threshold in THRESHOLDS:
+        _print_policy(samples, rank, confidence, threshold)
+    print(f"RANK_WEIGHTS = ({', '.join(f'{w:.4g}' for w in rank[:-1])})")
+    print(f"RANK_BIAS = {rank[-1]:.4g}")
+    print(f"CONFIDENCE_WEIGHTS = ({', '.join(f'{w:.4g}' for w in confidence[:-1])})")
+    print(f"CONFIDENCE_BIAS = {confidence[-1]:.4g}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Collect:
+    set_name: str
+
+    def __call__(self, seed: int) -> Sample:
+        item = picture(self.set_name, seed)
+        with Image.open(io.BytesIO(item.image)) as image:
+            areas = [
+                [(r.evidence, item.error(r.offset / a.scale)) for r in a.readings if looks_like_a_puzzle(r.evidence)]
+                for a in read_areas(image)
+            ]
+        return Sample(self.set_name, areas)
+
+
+def fit(samples: list[Sample]) -> tuple[Weights, Weights]:
+    """The ranking on every plausible reading; then the confidence on the chosen ones, twice over (the choice
+    depends on the confidence through read_picture's early stop)."""
+    readings = [reading for sample in samples for area in sample.areas for reading in area]
+    rank = _logistic(readings)
+    confidence = rank
+    for _ in range(3):
+        chosen = [found for sample in samples if (found := choose(sample, rank, confidence)) is not None]
+        confidence = _logistic(chosen)
+    return rank, confidence
+
+
+def choose(sample: Sample, rank: Weights, confidence: Weights) -> tuple[Evidence, float] | None:
+    """What read_picture answers: per area its best-ranked reading; the most confident over the areas read."""
+    best: tuple[float, tuple[Evidence, float]] | None = None
+    for area in sample.areas:
+        if not area:
+            continue
+        reading = max(area, key=lambda item: _apply(rank, item[0]))
+        sure = _sigmoid(_apply(confidence, reading[0]))
+        if best is None or sure > best[0]:
+            best = (sure, reading)
+        if best[0] >= SURE:
+            break
+    return None if best is None else best[1]
+
+
+def _print_policy(samples: list[Sample], rank: Weights, confidence: Weights, threshold: float) -> None:
+    delivered = right = negatives_answered = 0
+    pictures = [sample for sample in samples if sample.set_name not in NEGATIVES]
+    for sample in samples:
+        found = choose(sample, rank, confidence)
+        if found is None or _sigmoid(_apply(confidence, found[0])) < threshold:
+            continue
+        if sample.set_name in NEGATIVES:
+            negatives_answered += 1
+            continue
+        delivered += 1
+        right += found[1] <= TOLERANCE
+    wrong = delivered - right
+    print(
+        f"  {threshold:9.2f}  {1 - delivered / len(pictures):11.1%}  {right / max(1, delivered):15.2%}"
+        f"  {wrong:15d}  {negatives_answered:6d}"
+    )
+
+
+def _apply(weights: Weights, evidence: Evidence) -> float:
+    return float(np.dot(evidence.features(), weights[:-1]) + weights[-1])
+
+
+def _sigmoid(value: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, value))))
+
+
+def _logistic(readings: list[tuple[Evidence, float]], penalty: float = 1e-2) -> Weights:
+    """Weights (bias last) of an L2-penalised logistic regression of "within tolerance", by Newton's method."""
+    features = np.array([evidence.features() for evidence, _ in readings])
+    labels = np.array([error <= TOLERANCE for _, error in readings], dtype=np.float64)
+    design = np.hstack((features, np.ones((len(features), 1))))
+    weights = np.zeros(design.shape[1])
+    for _ in range(50):
+        predicted = 1 / (1 + np.exp(-np.clip(design @ weights, -30, 30)))
+        gradient = design.T @ (predicted - labels) + penalty * weights
+        hessian = (design * (predicted * (1 - predicted))[:, None]).T @ design + penalty * np.eye(len(weights))
+        weights = weights - np.linalg.solve(hessian, gradient)
+    return weights
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""Reading one puzzle at its normal scale: the gap, its outline, and the piece that shares it.
+
+The picture has been cut to the located puzzle and scaled to NORMAL_WIDTH (bot/solver/local/solver.py):
+1. On a SEARCH_WIDTH copy, find gap-like squares: edges at all four corners and a glow brighter than the body.
+2. At the normal scale, fit the strongest candidate's body and decide each side (flat, knob or socket).
+3. Slide that outline along the same rows to the left over a map of thin lines: the piece's outline.
+4. offset = gap x − piece x. The two strongest candidates are read this way and ranked (bot/solver/local/confidence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import zip_longest
+
+import numpy as np
+from PIL import Image
+
+from bot.solver.local.confidence import Evidence
+from bot.solver.local.edges import FloatArray, line_edges, step_edges
+from bot.solver.local.gap import Body, GapCandidate, find_gap_candidates, find_squares, fit_body, glow_of
+from bot.solver.local.scan import Placement, centre_by_halves, place_contour
+from bot.solver.local.shape import Contour, PieceShape, fit_shape
+
+NORMAL_WIDTH = 400  # every puzzle is read at this width, whatever the picture's scale
+SEARCH_WIDTH = 200  # the gap search runs on a copy this wide
+BODY_SIZES = range(12, 36)  # body sides tried at SEARCH_WIDTH: 6–18 % of the width
+_CANDIDATES = 2  # candidates read in full, gaps and pieces each
+_PIECE_REGION = 0.4  # of the width, from the left: where a piece starts out
+_AGREEMENT = 2.0  # px at NORMAL_WIDTH between two readings that agree
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One interpretation of a puzzle: a gap candidate and the piece that best matches it, in its pixels."""
+
+    shape: PieceShape
+    gap: Placement
+    piece: Placement
+    evidence: Evidence
+
+    @property
+    def offset(self) -> float:
+        return self.gap.x - self.piece.x
+
+    def outline(self, placement: Placement) -> tuple[float, float, float, float]:
+        """The outline's box, knobs included: left, top, right, bottom."""
+        left, top, right, bottom = self.shape.extents()
+        size = self.shape.size
+        return placement.x - left, placement.y - top, placement.x + size + right, placement.y + size + bottom
+
+
+def read_puzzle(puzzle: Image.Image) -> list[Reading]:
+    """Every interpretation worth weighing of an RGB puzzle about NORMAL_WIDTH wide, strongest gaps first."""
+    pixels = np.asarray(puzzle, dtype=np.float32)
+    search_scale = SEARCH_WIDTH / puzzle.width
+    search = np.asarray(_resized(puzzle, SEARCH_WIDTH), dtype=np.float32)
+    gaps = find_gap_candidates(search, BODY_SIZES, _CANDIDATES)
+    # Another captcha's gap may not glow: its piece's thin outline at the left is then the place to start.
+    left_part = search[:, : round(search.shape[1] * _PIECE_REGION)]
+    pieces = find_squares(line_edges(left_part, 1), BODY_SIZES, _CANDIDATES)
+    found: list[Reading] = []
+    for gap, piece in zip_longest(gaps, pieces):
+        if gap is not None and (reading := _read(pixels, gap, search_scale, _rival(gap, gaps))):
+            found.append(reading)
+        if piece is not None and (reading := _read_from_piece(pixels, piece, search_scale, _rival(piece, pieces))):
+            found.append(reading)
+        if any(_agreeing(reading, found) for reading in found):
+            break  # the strongest gap and the strongest piece tell the same offset: the rest would not
+    return [
+        replace(reading, evidence=replace(reading.evidence, agreeing=_agreeing(reading, found))) for reading in found
+    ]
+
+
+def _agreeing(reading: Reading, readings: list[Reading]) -> int:
+    """How many other readings, from other starting points, put the offset at the same place."""
+    return sum(
+        1
+        for other in readings
+        if other is not reading
+        and other.evidence.piece_first != reading.evidence.piece_first
+        and abs(other.offset - reading.offset) <= _AGREEMENT
+    )
+
+
+def _rival(candidate: GapCandidate, candidates: list[GapCandidate]) -> float:
+    """The strongest other candidate's score as a share of this one's."""
+    return max((other.score for other in candidates if other is not candidate), default=0.0) / candidate.score
+
+
+def _resized(image: Image.Image, width: int) -> Image.Image:
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
+def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
+    """Fit the gap around a candidate, then find the piece that shares its outline."""
+    fitted = _fit_gap(pixels, candidate, search_scale)
+    if fitted is None:
+        return None
+    shape, gap, glow_height, glow_fit = fitted
+    found = _find_piece(pixels, shape, gap)
+    if found is None:
+        return None
+    piece, halves_apart = found
+    evidence = Evidence(
+        gap_score=candidate.score,
+        gap_strength=gap.score,
+        glow_height=glow_height,
+        glow_fit=glow_fit,
+        piece_strength=piece.score,
+        piece_rival=piece.rival,
+        halves_apart=halves_apart,
+        rows_apart=abs(piece.y - gap.y),
+        piece_left=(piece.x - shape.extents()[0]) / pixels.shape[1],
+        gap_rival=rival,
+    )
+    return Reading(shape, gap, piece, evidence)
+
+
+def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
+    """Fit the piece's outline around a candidate, then find the gap that shares it further right."""
+    height, width = pixels.shape[:2]
+    x, y, size = (value / search_scale for value in (candidate.x, candidate.y, candidate.size))
+    margin = int(0.5 * size + 6)
+    left, top = max(0, int(x) - margin), max(0, int(y) - margin)
+    crop = pixels[top : min(height, int(y + size) + margin), left : min(width, int(x + size) + margin)]
+    maps = line_edges(crop, max(2, round(size / 30)))
+    body = fit_body(maps, x - left, y - top, size)
+    shape = fit_shape(maps, body.x, body.y, body.size)
+    sparse, dense = _contours(shape)
+    placed = place_contour(maps, sparse, dense, (body.x - 2, body.x + 2), body.y, 1, shape.size)
+    if placed is None:
+        return None
+    piece_x, halves_apart = centre_by_halves(maps, dense, placed, shape.size)
+    piece = Placement(piece_x + left, placed.y + top, placed.score, placed.rival)
+    found = _find_gap(pixels, shape, piece)
+    if found is None:
+        return None
+    gap, glow_height, glow_fit = found
+    evidence = Evidence(
+        gap_score=candidate.score,
+        gap_strength=gap.score,
+        glow_height=glow_height,
+        glow_fit=glow_fit,
+        piece_strength=piece.score,
+        piece_rival=gap.rival,
+        halves_apart=halves_apart,
+        rows_apart=abs(piece.y - gap.y),
+        piece_left=(piece.x - shape.extents()[0]) / width,
+        gap_rival=rival,
+        piece_first=True,
+    )
+    return Reading(shape, gap, piece, evidence)
+
+
+def _fit_gap(
+    pixels: FloatArray, candidate: GapCandidate, search_scale: float
+) -> tuple[PieceShape, Placement, float, float] | None:
+    """The gap's outline and position at full resolution, and how well its middle fits a dome of light."""
+    height, width = pixels.shape[:2]
+    x, y, size = (value / search_scale for value in (candidate.x, candidate.y, candidate.size))
+    margin = int(0.5 * size + 6)  # room for knobs and for the coarse search's error
+    left, top = max(0, int(x) - margin), max(0, int(y) - margin)
+    crop = pixels[top : min(height, int(y + size) + margin), left : min(width, int(x + size) + margin)]
+    maps = step_edges(crop)
+    body = fit_body(maps, x - left, y - top, size)
+    shape = fit_shape(maps, body.x, body.y, body.size)
+    sparse, dense = _contours(shape)
+    gap = place_contour(maps, sparse, dense, (body.x - 2, body.x + 2), body.y, 1, shape.size)
+    if gap is None:
+        return None
+    gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
+    glow_height, glow_fit = glow_of(crop, body)
+    return shape, Placement(gap_x + left, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
+
+
+def _find_piece(pixels: FloatArray, shape: PieceShape, gap: Placement) -> tuple[Placement, float] | None:
+    """Slide the gap's outline along its rows, left of the gap, over a map of thin lines.
+
+    Returns where it fits best and how far apart its left and right halves alone would put it.
+    """
+    height, width = pixels.shape[:2]
+    knob_left, knob_top, knob_right, knob_bottom = shape.extents()
+    top = max(0, int(gap.y - knob_top - 4))
+    bottom = min(height, int(gap.y + shape.size + knob_bottom + 5))
+    right = min(width, int(gap.x + knob_right + 4))
+    farthest = gap.x - knob_left - shape.size - knob_right  # the piece ends before the gap begins
+    if farthest < -knob_left or bottom - top < shape.size:
+        return None
+    # The outline is about 1.5 px wide where the body is 45 px; the neighbours compared must lie beyond it.
+    maps = line_edges(pixels[top:bottom, :right], max(2, round(shape.size / 30)))
+    sparse, dense = _contours(shape)
+    step = max(1, round(shape.size / 40))
+    x_range = (-knob_left - 2, farthest)
+    piece = place_contour(maps, sparse, dense, x_range, gap.y - top, step, clearance=0.15 * shape.size)
+    if piece is None:
+        return None
+    piece_x, halves_apart = centre_by_halves(maps, dense, piece, shape.size)
+    return Placement(piece_x, piece.y + top, piece.score, piece.rival), halves_apart
+
+
+def _find_gap(pixels: FloatArray, shape: PieceShape, piece: Placement) -> tuple[Placement, float, float] | None:
+    """Slide the piece's outline along its rows, right of the piece, over the step edges of a gap's rim."""
+    height, width = pixels.shape[:2]
+    knob_left, knob_top, knob_right, knob_bottom = shape.extents()
+    top = max(0, int(piece.y - knob_top - 4))
+    bottom = min(height, int(piece.y + shape.size + knob_bottom + 5))
+    nearest = piece.x + shape.size + knob_right + knob_left  # the gap begins after the piece ends
+    farthest = width - shape.size - knob_right + 2
+    if farthest <= nearest or bottom - top < shape.size:
+        return None
+    band = pixels[top:bottom]
+    maps = step_edges(band)
+    sparse, dense = _contours(shape)
+    step = max(1, round(shape.size / 40))
+    gap = place_contour(maps, sparse, dense, (nearest, farthest), piece.y - top, step, clearance=0.15 * shape.size)
+    if gap is None:
+        return None
+    gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
+    glow_height, glow_fit = glow_of(band, Body(gap_x, gap.y, shape.size, shape.size))
+    return Placement(gap_x, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
+
+
+def _contours(shape: PieceShape) -> tuple[Contour, Contour]:
+    """The outline sampled sparsely (about 120 points, for scanning) and densely (for the final fit)."""
+    return shape.contour(max(1.0, shape.size / 30)), shape.contour(0.7)
