@@ -28,6 +28,7 @@ from bot.handlers.delivery import TelegramDelivery
 from bot.handlers.errors import on_error
 from bot.handlers.member import balance_command, usage_command
 from bot.handlers.menu import publish_menu
+from bot.handlers.render import AnswerUnits
 from bot.handlers.solve import on_image_message, on_private_text, on_solve_command
 from bot.handlers.start import help_command
 from bot.http_transport import AiohttpTransport
@@ -75,7 +76,9 @@ def build_application(settings: Settings) -> BotApplication:
         solving = SolveService(
             runtime.sessions,
             runtime.solvers.active,
-            TelegramDelivery(application.bot, answer_image=settings.answer_image),
+            TelegramDelivery(
+                application.bot, answer_image=settings.answer_image, units=AnswerUnits(settings.puzzle_width)
+            ),
             prices=Prices.from_settings(settings),
             initial_tokens=settings.initial_tokens,
             max_concurrent_jobs=settings.max_concurrent_jobs,

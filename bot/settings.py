@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     max_concurrent_jobs: int = Field(200, ge=1)
     local_min_confidence: float = Field(0.9, ge=0, le=1)
     answer_image: bool = True
+    puzzle_width: int | None = Field(None, gt=0, le=4000)  # CSS px at which the captcha shows; None: picture px
 
     # OmoCaptcha
     omocaptcha_api_key: SecretStr | None = None

@@ -15,7 +15,7 @@ from bot.solver.base import Solver, SolverError
 from bot.solver.factory import open_solvers
 
 
-async def _solve_file(solver: Solver, path: Path) -> dict[str, Any]:
+async def _solve_file(solver: Solver, path: Path, display_width: int | None) -> dict[str, Any]:
     started = time.perf_counter()
     result: dict[str, Any] = {"file": str(path), "answer": None, "solver": None}
     try:
@@ -25,7 +25,15 @@ async def _solve_file(solver: Solver, path: Path) -> dict[str, Any]:
     except SolverError as exc:
         result["error"] = f"{exc.code}: {exc}"
     else:
-        result.update(answer=solution.offset, solver=solution.backend, confidence=solution.confidence)
+        share = solution.share
+        result.update(
+            answer=solution.offset,  # in pixels of the picture
+            puzzle_width=solution.puzzle_width,
+            share=None if share is None else round(share, 5),
+            drag=round(share * display_width) if share is not None and display_width else None,
+            solver=solution.backend,
+            confidence=solution.confidence,
+        )
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
 
@@ -34,7 +42,10 @@ def _line(result: dict[str, Any]) -> str:
     if "error" in result:
         return f"{result['file']}: error {result['error']}"
     confidence = f", confidence {result['confidence']:.2f}" if result.get("confidence") is not None else ""
-    return f"{result['file']}: {result['answer']} px ({result['solver']}{confidence}, {result['seconds']:.2f} s)"
+    width = f" of {result['puzzle_width']} ({result['share']:.2%})" if result["puzzle_width"] else ""
+    drag = f", {result['drag']} px at the display width" if result["drag"] is not None else ""
+    details = f"{result['solver']}{confidence}, {result['seconds']:.2f} s"
+    return f"{result['file']}: {result['answer']} px{width}{drag} ({details})"
 
 
 async def solve_files(settings: Settings, mode: SolverMode | None, files: list[Path], as_json: bool) -> int:
@@ -43,7 +54,7 @@ async def solve_files(settings: Settings, mode: SolverMode | None, files: list[P
             solvers = open_solvers(settings, stack, mode=mode)
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
-        results = await asyncio.gather(*(_solve_file(solvers.active, path) for path in files))
+        results = await asyncio.gather(*(_solve_file(solvers.active, path, settings.puzzle_width) for path in files))
     if as_json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:

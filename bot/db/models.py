@@ -93,7 +93,8 @@ class SolveRequest(Base):
     status: Mapped[str] = mapped_column(String(16))
     solver: Mapped[str | None] = mapped_column(String(32))
     provider_job_id: Mapped[str | None] = mapped_column(String(64))
-    answer: Mapped[int | None] = mapped_column(Integer)
+    answer: Mapped[int | None] = mapped_column(Integer)  # in pixels of the picture
+    puzzle_width: Mapped[int | None] = mapped_column(Integer)  # in the same pixels, when the puzzle was located
     raw_answer: Mapped[str | None] = mapped_column(String(128))
     confidence: Mapped[float | None] = mapped_column(Float)
     error_code: Mapped[str | None] = mapped_column(String(32))

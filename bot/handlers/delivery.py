@@ -8,7 +8,7 @@ import logging
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, NetworkError
 
-from bot.handlers.render import outcome_text
+from bot.handlers.render import AnswerUnits
 from bot.images.annotate import render_answer_picture
 from bot.services.outcomes import Outcome
 
@@ -18,9 +18,10 @@ DELIVERY_ATTEMPTS = 3
 
 
 class TelegramDelivery:
-    def __init__(self, bot: Bot, *, answer_image: bool) -> None:
+    def __init__(self, bot: Bot, *, answer_image: bool, units: AnswerUnits) -> None:
         self._bot = bot
         self._answer_image = answer_image
+        self._units = units
 
     async def __call__(self, outcome: Outcome) -> None:
         for attempt in range(1, DELIVERY_ATTEMPTS + 1):
@@ -34,7 +35,7 @@ class TelegramDelivery:
                 await asyncio.sleep(attempt)
 
     async def _deliver(self, outcome: Outcome) -> None:
-        text = outcome_text(outcome)
+        text = self._units.outcome_text(outcome)
         if await self._send_picture(outcome, text):
             return
         if outcome.status_message_id is not None:
@@ -56,7 +57,12 @@ class TelegramDelivery:
             return False
         try:
             picture = await asyncio.to_thread(
-                render_answer_picture, outcome.image, solution.offset, solution.piece, solution.gap
+                render_answer_picture,
+                outcome.image,
+                f"{self._units.drag(solution)} px",
+                solution.piece,
+                solution.gap,
+                focus=solution.puzzle,
             )
             await self._bot.send_photo(
                 outcome.chat_id, picture, caption=caption, reply_parameters=self._thread(outcome)

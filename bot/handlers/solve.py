@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.handlers.context import language_of, profile_of, reply, runtime_of, solving_of, texts_of
-from bot.handlers.render import not_enough_tokens_text
+from bot.handlers.render import AnswerUnits, not_enough_tokens_text
 from bot.images.uploads import UnusableImage, inspect_upload
 from bot.services.access import Access
 from bot.services.outcomes import ImageMessage, Verdict
@@ -21,18 +21,22 @@ log = logging.getLogger(__name__)
 
 # Telegram's Bot API refuses to hand bots files larger than this.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+# Telegram scales photos down to this long side: such a photo's pixels are not the member's screen's.
+PHOTO_LONG_SIDE = 1280
 
 
 @dataclass(frozen=True, slots=True)
 class _ImageFile:
     file_id: str
     size: int | None
+    downscaled_photo: bool = False
 
 
 def _image_file(message: Message, *, any_document: bool) -> _ImageFile | None:
     if message.photo:
         largest = message.photo[-1]  # Telegram lists the sizes smallest first
-        return _ImageFile(largest.file_id, largest.file_size)
+        downscaled = max(largest.width, largest.height) >= PHOTO_LONG_SIDE
+        return _ImageFile(largest.file_id, largest.file_size, downscaled)
     document = message.document
     if document is None:
         return None
@@ -96,6 +100,7 @@ async def _solve(update: Update, context: ContextTypes.DEFAULT_TYPE, target: Mes
         profile=profile_of(user),
         language=language_of(update, context),
         file_id=image.file_id,
+        downscaled_photo=image.downscaled_photo,
     )
     solving = solving_of(context)
     admission = await solving.admit(request)
@@ -111,7 +116,8 @@ async def _solve(update: Update, context: ContextTypes.DEFAULT_TYPE, target: Mes
             # Someone asked again with /solve: give the answer back. The photo itself arriving again
             # is Telegram redelivering after a restart, and its answer is already in the chat.
             assert admission.answer is not None
-            await reply(target, t.already_solved.format(offset=admission.answer, balance=admission.balance))
+            answer = AnswerUnits(runtime.settings.puzzle_width).answer_text(t, admission.answer, admission.balance)
+            await reply(target, f"{t.already_solved}\n{answer}")
         case _:
             log.info("message %s/%s was already handled (%s)", chat.id, target.message_id, admission.verdict.value)
 

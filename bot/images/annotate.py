@@ -19,15 +19,24 @@ SMALL = 600  # narrower screenshots are doubled, so the drawing stays legible on
 LARGEST = 2560  # longest side sent; Telegram shows no more, and sendPhoto allows width + height ≤ 10000
 MAX_BYTES = 10 * 1024 * 1024  # sendPhoto's limit
 JPEG_QUALITY = 90
+FOCUS_MARGIN = 0.08  # of the puzzle's width kept around it when the picture is cut to the puzzle
 
 Point = tuple[float, float]
 Corners = tuple[float, float, float, float]  # left, top, right, bottom
 
 
-def render_answer_picture(image: bytes, offset: int, piece: Box, gap: Box, *, max_bytes: int = MAX_BYTES) -> bytes:
-    """PNG of the screenshot with the answer drawn on it; JPEG when a PNG would weigh more than `max_bytes`."""
+def render_answer_picture(
+    image: bytes, label: str, piece: Box, gap: Box, *, focus: Box | None = None, max_bytes: int = MAX_BYTES
+) -> bytes:
+    """PNG of the screenshot with the answer drawn on it; JPEG when a PNG would weigh more than `max_bytes`.
+
+    With `focus` (the puzzle), the picture is cut to it and a margin: in a phone's or a desktop's capture the
+    puzzle is a small part of the screen.
+    """
     with Image.open(io.BytesIO(image)) as original:
         picture = original.convert("RGB")
+    if focus is not None:
+        picture, piece, gap = _cut_to(picture, focus, piece, gap)
     scale = _scale_for(picture.width, picture.height)
     if scale != 1:
         size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
@@ -39,7 +48,6 @@ def render_answer_picture(image: bytes, offset: int, piece: Box, gap: Box, *, ma
     draw.rectangle(gap_box, outline=GAP_COLOUR, width=line)
 
     font = ImageFont.load_default(size=max(14, round(picture.width / 24)))
-    label = f"{offset} px"
     text_left, text_top, text_right, text_bottom = draw.textbbox((0, 0), label, font=font)
     text_height = text_bottom - text_top
     y = _arrow_row(piece_box, gap_box, picture.height, line, text_height)
@@ -57,6 +65,17 @@ def render_answer_picture(image: bytes, offset: int, piece: Box, gap: Box, *, ma
     )
     draw.text((x, text_y), label, fill=ARROW_COLOUR, font=font)
     return _encoded(picture, max_bytes)
+
+
+def _cut_to(picture: Image.Image, focus: Box, piece: Box, gap: Box) -> tuple[Image.Image, Box, Box]:
+    margin = round(FOCUS_MARGIN * focus.width)
+    left, top = max(0, focus.x - margin), max(0, focus.y - margin)
+    right = min(picture.width, focus.x + focus.width + margin)
+    bottom = min(picture.height, focus.y + focus.height + margin)
+    if right - left < 2 or bottom - top < 2:
+        return picture, piece, gap
+    moved = [Box(box.x - left, box.y - top, box.width, box.height) for box in (piece, gap)]
+    return picture.crop((left, top, right, bottom)), moved[0], moved[1]
 
 
 def _scale_for(width: int, height: int) -> float:

@@ -15,7 +15,8 @@ from bot.db.balances import BalanceChange, NotEnoughTokens, change_balances
 from bot.db.models import LedgerReason, RequestStatus
 from bot.db.requests import NewRequest, create_requests, find_request, reopen_refused, update_requests
 from bot.db.users import ensure_users
-from bot.services.outcomes import Admission, ImageMessage, Verdict
+from bot.services.outcomes import Admission, ImageMessage, Verdict, stored_solution
+from bot.solver.base import Solution
 
 
 async def admit_messages(
@@ -30,7 +31,7 @@ async def admit_messages(
             for m in messages
         ],
     )
-    free: dict[int, tuple[Verdict, int | None, int | None]] = {}  # by index: (verdict, request id, answer)
+    free: dict[int, tuple[Verdict, int | None, Solution | None]] = {}  # by index: (verdict, request id, answer)
     to_charge: list[tuple[int, int]] = []  # (index, request id)
     for index, message in enumerate(messages):
         # Popped: a repeat of the message later in this batch finds its request taken.
@@ -39,8 +40,8 @@ async def admit_messages(
             existing = await find_request(session, chat_id=message.chat_id, message_id=message.message_id)
             assert existing is not None
             if not await reopen_refused(session, existing.id, tokens_charged=price):
-                solved = existing.status == RequestStatus.SUCCEEDED
-                free[index] = (Verdict.ALREADY_SOLVED if solved else Verdict.IN_PROGRESS, None, existing.answer)
+                verdict = Verdict.ALREADY_SOLVED if existing.status == RequestStatus.SUCCEEDED else Verdict.IN_PROGRESS
+                free[index] = (verdict, None, stored_solution(existing))
                 continue
             request_id = existing.id  # refused for lack of tokens before: tried again
         if price:

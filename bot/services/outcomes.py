@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+from bot.db.models import RequestStatus, SolveRequest
 from bot.db.users import Profile
 from bot.solver.base import Solution
 from bot.texts import Language
@@ -20,6 +21,7 @@ class ImageMessage:
     profile: Profile
     language: Language
     file_id: str | None = None
+    downscaled_photo: bool = False  # a photo Telegram scaled down to 1280 px: its pixels are not the screen's
 
 
 class Verdict(Enum):
@@ -35,7 +37,7 @@ class Admission:
     balance: int
     price: int
     request_id: int | None = None
-    answer: int | None = None  # for ALREADY_SOLVED
+    answer: Solution | None = None  # for ALREADY_SOLVED
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,24 @@ class Outcome:
     error_code: str | None = None  # a SolverError code, "internal", or "restarted"
     refunded: int = 0
     image: bytes | None = None  # the user's image, when still in memory (for the annotated answer)
+    downscaled_photo: bool = False
 
 
 class Deliver(Protocol):
     """Tells the chat about an outcome (implemented by the Telegram layer)."""
 
     async def __call__(self, outcome: Outcome) -> None: ...
+
+
+def stored_solution(request: SolveRequest) -> Solution | None:
+    """The answer a closed request keeps, as the solver gave it (without the boxes, which are not stored)."""
+    if request.status != RequestStatus.SUCCEEDED or request.answer is None:
+        return None
+    return Solution(
+        offset=request.answer,
+        raw_answer=request.raw_answer or str(request.answer),
+        backend=request.solver or "",
+        job_id=request.provider_job_id,
+        confidence=request.confidence,
+        puzzle_width=request.puzzle_width,
+    )

@@ -67,6 +67,7 @@ def _final_columns(closing: Closing) -> dict[str, Any]:
         "solver": solution.backend,
         "provider_job_id": solution.job_id,
         "answer": solution.offset,
+        "puzzle_width": solution.puzzle_width,
         "raw_answer": solution.raw_answer[:128],
         "confidence": solution.confidence,
     }

@@ -21,7 +21,7 @@ from bot.db.group_commit import GroupCommit
 from bot.db.models import RequestStatus, SolveRequest, User, utcnow
 from bot.db.requests import mark_delivered, requests_to_recover, update_requests
 from bot.services.admission import admit_messages
-from bot.services.outcomes import Admission, Deliver, ImageMessage, Outcome
+from bot.services.outcomes import Admission, Deliver, ImageMessage, Outcome, stored_solution
 from bot.services.pricing import Prices
 from bot.services.settlement import Closing, Settled, settle_requests
 from bot.solver.base import ResumableSolver, Solution, Solver, SolverError
@@ -42,6 +42,7 @@ class _Job:
     language: Language
     status_message_id: int | None
     image: bytes | None
+    downscaled_photo: bool = False
 
 
 class SolveService:
@@ -86,6 +87,7 @@ class SolveService:
             message.language,
             status_message_id,
             image,
+            message.downscaled_photo,
         )
         self._spawn(self._solve(job))
 
@@ -184,6 +186,7 @@ class SolveService:
             error_code=error_code,
             refunded=settled.refunded if solution is None else 0,
             image=job.image,
+            downscaled_photo=job.downscaled_photo,
         )
 
     # -- the batched database work (see GroupCommit) ---------------------------------------------
@@ -215,15 +218,6 @@ class SolveService:
     async def _redeliver(self, request: SolveRequest) -> None:
         async with self._sessions() as session:
             user = await session.get(User, request.user_id)
-        solution = None
-        if request.status == RequestStatus.SUCCEEDED and request.answer is not None:
-            solution = Solution(
-                offset=request.answer,
-                raw_answer=request.raw_answer or str(request.answer),
-                backend=request.solver or "",
-                job_id=request.provider_job_id,
-                confidence=request.confidence,
-            )
         await self._tell(
             Outcome(
                 request_id=request.id,
@@ -232,7 +226,7 @@ class SolveService:
                 status_message_id=request.status_message_id,
                 language=cast(Language, request.language),
                 balance=user.balance if user else 0,
-                solution=solution,
+                solution=stored_solution(request),
                 error_code=request.error_code,
                 refunded=request.tokens_charged if request.status == RequestStatus.FAILED else 0,
             )

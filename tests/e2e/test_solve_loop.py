@@ -46,7 +46,7 @@ async def test_a_photo_in_a_private_chat_is_answered_and_charged_once(
 
         assert status.message_id == answer.message_id  # the "solving…" reply became the answer
         assert answer.history[0] == "⏳ Solving…"
-        assert answer.text == "➡️ 137 px\nBalance: 4 token(s)."
+        assert answer.text == "➡️ 137 px\n(pixels of your picture)\nBalance: 4 token(s)."
         assert bot.balance(anna.id) == 4
         assert omo.jobs_created == 1
         job = next(iter(omo.jobs.values()))
@@ -58,7 +58,7 @@ async def test_vietnamese_members_get_vietnamese_answers(tg: FakeTelegram, omo: 
         an, dm = member(tg, "An", "vi")
         photo = tg.send_photo(an, dm, IMAGE)
         answer = await final_reply(tg, photo)
-        assert answer.text == "➡️ 100 px\nSố dư: 1 token."
+        assert answer.text == "➡️ 100 px\n(điểm ảnh trong ảnh của bạn)\nSố dư: 1 token."
 
 
 async def test_an_image_sent_as_a_file_is_decided_by_its_content(
@@ -205,7 +205,7 @@ async def test_a_burst_of_server_errors_is_ridden_out(tg: FakeTelegram, omo: Fak
         anna, dm = member(tg)
         photo = tg.send_photo(anna, dm, IMAGE)
         reply = await final_reply(tg, photo)
-        assert reply.text == "➡️ 100 px\nBalance: 0 token(s)."
+        assert reply.text == "➡️ 100 px\n(pixels of your picture)\nBalance: 0 token(s)."
         assert omo.jobs_created == 1
         assert bot.balance(anna.id) == 0
 
@@ -292,7 +292,7 @@ async def test_an_answer_survives_a_telegram_outage_while_delivering(
         anna, dm = member(tg)
         photo = tg.send_photo(anna, dm, IMAGE)
         answer = await final_reply(tg, photo)
-        assert answer.text == "➡️ 100 px\nBalance: 0 token(s)."
+        assert answer.text == "➡️ 100 px\n(pixels of your picture)\nBalance: 0 token(s)."
         assert len(tg.calls("editMessageText")) == 2
         assert bot.balance(anna.id) == 0
 
@@ -305,6 +305,6 @@ async def test_a_lost_status_reply_does_not_lose_the_answer(
         tg.fail_next("sendMessage", error_code=400, description="Bad Request: message to be replied not found")
         photo = tg.send_photo(anna, dm, IMAGE)
         answer = await final_reply(tg, photo)
-        assert answer.text == "➡️ 100 px\nBalance: 0 token(s)."
+        assert answer.text == "➡️ 100 px\n(pixels of your picture)\nBalance: 0 token(s)."
         assert answer.history == [answer.text]  # sent as a new reply, no "solving…" to edit
         assert bot.balance(anna.id) == 0

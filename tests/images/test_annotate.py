@@ -19,7 +19,7 @@ def opened(picture: bytes) -> Image.Image:
 
 def test_the_picture_outlines_piece_and_gap_on_the_members_screenshot() -> None:
     piece, gap = Box(20, 110, 48, 52), Box(297, 109, 46, 52)
-    picture = opened(render_answer_picture(sample_screenshot(), 277, piece, gap))
+    picture = opened(render_answer_picture(sample_screenshot(), "277 px", piece, gap))
     assert picture.size == (844, 610)  # a small screenshot is doubled to stay legible
     assert picture.getpixel((piece.x * 2 + 1, (piece.y + 20) * 2)) == PIECE_COLOUR
     assert picture.getpixel((gap.x * 2 + 1, (gap.y + 20) * 2)) == GAP_COLOUR
@@ -27,7 +27,7 @@ def test_the_picture_outlines_piece_and_gap_on_the_members_screenshot() -> None:
 
 def test_an_arrow_runs_from_the_piece_to_the_gap() -> None:
     piece, gap = Box(20, 110, 48, 52), Box(297, 109, 46, 52)
-    picture = opened(render_answer_picture(sample_screenshot(), 277, piece, gap))
+    picture = opened(render_answer_picture(sample_screenshot(), "277 px", piece, gap))
     rows = [
         [x for x in range(picture.width) if picture.getpixel((x, y)) == ARROW_COLOUR] for y in range(picture.height)
     ]
@@ -39,14 +39,14 @@ def test_an_arrow_runs_from_the_piece_to_the_gap() -> None:
 def test_large_screenshots_keep_their_size() -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (900, 500), (200, 230, 210)).save(buffer, "JPEG")
-    picture = render_answer_picture(buffer.getvalue(), 300, Box(30, 200, 80, 80), Box(330, 200, 80, 80))
+    picture = render_answer_picture(buffer.getvalue(), "300 px", Box(30, 200, 80, 80), Box(330, 200, 80, 80))
     assert opened(picture).size == (900, 500)
 
 
 def test_huge_screenshots_are_reduced_to_what_telegram_accepts() -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (4000, 2400), (200, 230, 210)).save(buffer, "PNG")
-    picture = render_answer_picture(buffer.getvalue(), 1500, Box(50, 1000, 300, 300), Box(1550, 1000, 300, 300))
+    picture = render_answer_picture(buffer.getvalue(), "1500 px", Box(50, 1000, 300, 300), Box(1550, 1000, 300, 300))
     image = opened(picture)
     assert max(image.size) <= LARGEST
     assert sum(image.size) <= 10_000
@@ -57,7 +57,7 @@ def test_a_picture_too_heavy_as_png_is_sent_as_jpeg() -> None:
     buffer = io.BytesIO()
     Image.effect_noise((800, 500), 80).convert("RGB").save(buffer, "PNG")  # noise: a PNG cannot shrink it
     picture = render_answer_picture(
-        buffer.getvalue(), 300, Box(30, 200, 80, 80), Box(330, 200, 80, 80), max_bytes=300_000
+        buffer.getvalue(), "300 px", Box(30, 200, 80, 80), Box(330, 200, 80, 80), max_bytes=300_000
     )
     assert Image.open(io.BytesIO(picture)).format == "JPEG"
     assert len(picture) < len(buffer.getvalue())
@@ -66,6 +66,6 @@ def test_a_picture_too_heavy_as_png_is_sent_as_jpeg() -> None:
 def test_a_puzzle_without_margins_still_gets_its_arrow_and_label() -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (388, 202), (166, 240, 192)).save(buffer, "PNG")
-    picture = opened(render_answer_picture(buffer.getvalue(), 276, Box(2, 90, 53, 112), Box(278, 90, 53, 112)))
+    picture = opened(render_answer_picture(buffer.getvalue(), "276 px", Box(2, 90, 53, 112), Box(278, 90, 53, 112)))
     assert picture.size == (776, 404)
     assert any(picture.getpixel((x, y)) == ARROW_COLOUR for x in range(0, 776, 2) for y in range(0, 404, 2))
