@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.settings import Settings, SolverMode
 from bot.solver.auto import AutoSolver
 from bot.solver.base import Solver
+from bot.solver.cropping import CroppingSolver
 from bot.solver.local.solver import LocalSolver
 from bot.solver.omocaptcha.poll_planner import PollPlanner
 from bot.solver.omocaptcha.solver import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
@@ -45,6 +46,7 @@ def open_solvers(
         return Solvers(LocalSolver(), provider)
     if provider is None:
         raise ValueError(f"SOLVER={mode.value} needs OMOCAPTCHA_API_KEY")
+    cropping = CroppingSolver(provider)
     if mode is SolverMode.OMOCAPTCHA:
-        return Solvers(provider, provider)
-    return Solvers(AutoSolver(LocalSolver(), provider, min_confidence=settings.local_min_confidence), provider)
+        return Solvers(cropping, provider)
+    return Solvers(AutoSolver(LocalSolver(), cropping, min_confidence=settings.local_min_confidence), provider)

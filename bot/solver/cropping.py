@@ -1,0 +1,80 @@
+"""What the paid API is sent: the located puzzle and its slider bar when the locator is sure, else the picture.
+
+A phone or desktop capture is mostly page; OmoCaptcha's workers answer better, and the upload is smaller, when
+they see the puzzle alone. The cut keeps the picture's scale, and an offset is the difference of two x's in the
+same picture, so the provider's answer needs no conversion. Only pixels are sent: a file much larger than its
+pixels (a small PNG carrying megabytes of metadata) is re-encoded losslessly first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass, replace
+
+from PIL import Image
+
+from bot.solver.base import Box, JobCreated, ResumableSolver, Solution
+from bot.solver.local.solver import located_area
+
+SURE_AREA = 0.6  # the locator's score from which its first area is the puzzle (bench/local_solver.py)
+CUT_MARGIN = 0.03  # of the puzzle's width kept around the puzzle and its slider bar
+_BYTES_PER_PIXEL = 4  # a file above this many bytes per pixel carries more than its pixels
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPicture:
+    data: bytes
+    puzzle: Box | None  # in pixels of the member's picture, when the puzzle was located
+
+
+class CroppingSolver:
+    """Wraps the paid backend: sends it the puzzle alone when it can be found, and keeps its width."""
+
+    def __init__(self, provider: ResumableSolver) -> None:
+        self._provider = provider
+        self.name = provider.name
+
+    async def solve(self, image: bytes, *, on_job_created: JobCreated | None = None) -> Solution:
+        picture = await asyncio.to_thread(provider_picture, image)
+        solution = await self._provider.solve(picture.data, on_job_created=on_job_created)
+        if picture.puzzle is None:
+            return solution
+        return replace(solution, puzzle_width=picture.puzzle.width, puzzle=picture.puzzle)
+
+    async def resume(self, job_id: str) -> Solution:
+        return await self._provider.resume(job_id)
+
+
+def provider_picture(data: bytes) -> ProviderPicture:
+    """The bytes to send for `data`, and where the puzzle is in it. Synchronous: run it in a worker thread."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            area = located_area(image, SURE_AREA)  # may decode a large JPEG at a reduced size
+        with Image.open(io.BytesIO(data)) as image:
+            if area is not None:
+                puzzle, slider = area
+                return ProviderPicture(_png(image.convert("RGB").crop(_cut(puzzle, slider, width, height))), puzzle)
+            if len(data) > _BYTES_PER_PIXEL * width * height:
+                return ProviderPicture(_png(image.convert("RGB")), None)
+            return ProviderPicture(data, None)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return ProviderPicture(data, None)  # the provider says what it makes of it
+
+
+def _cut(puzzle: Box, slider: Box | None, width: int, height: int) -> tuple[int, int, int, int]:
+    margin = round(CUT_MARGIN * puzzle.width)
+    bottom = slider.y + slider.height if slider else puzzle.y + puzzle.height
+    return (
+        max(0, puzzle.x - margin),
+        max(0, puzzle.y - margin),
+        min(width, puzzle.x + puzzle.width + margin),
+        min(height, bottom + margin),
+    )
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
