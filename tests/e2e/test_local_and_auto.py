@@ -153,3 +153,30 @@ async def test_a_phone_capture_sent_as_a_photo_is_answered_in_units_a_member_can
         assert abs(offset_in(answer.text) - SAMPLE_OFFSET) <= 2  # the drag at the captcha's own width
         assert "(at the puzzle's display width of 388 px;" in (answer.text or "")
         assert EN.photo_hint not in (answer.text or "")
+
+
+async def test_the_paid_api_gets_the_puzzle_alone_and_its_answer_comes_in_the_same_units(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    photo, scale = sample_in_phone_photo(sample_screenshot(), 2.75)
+    sent_sizes: list[tuple[int, int]] = []
+
+    def answer(image: bytes) -> str:
+        with Image.open(io.BytesIO(image)) as received:
+            sent_sizes.append(received.size)
+        return str(round(SAMPLE_OFFSET * scale))  # a worker reads the cut at the photo's own scale
+
+    omo.answer = answer
+    settings = bot_settings(
+        tg, tmp_path / "bot.sqlite3", initial_tokens=1, puzzle_width=SAMPLE_PUZZLE_WIDTH, **paid_solver(omo)
+    )
+    async with running_bot(settings):
+        anna = tg.user("Anna")
+        sent = tg.send_photo(anna, tg.private_chat(anna), photo)
+        reply = await tg.wait_for(replies_to(sent, settled=True))
+        assert abs(offset_in(reply.text) - SAMPLE_OFFSET) <= 2  # converted to the display width like a local answer
+        assert "(at the puzzle's display width of 388 px;" in (reply.text or "")
+    assert len(sent_sizes) == 1
+    width, height = sent_sizes[0]
+    assert abs(width - SAMPLE_PUZZLE_WIDTH * scale * 1.06) <= 6  # the puzzle and a margin, not the phone's screen
+    assert height < 1280 / 3
