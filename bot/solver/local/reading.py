@@ -102,19 +102,8 @@ def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, riva
     if found is None:
         return None
     piece, halves_apart = found
-    evidence = Evidence(
-        gap_score=candidate.score,
-        gap_strength=gap.score,
-        glow_height=glow_height,
-        glow_fit=glow_fit,
-        piece_strength=piece.score,
-        piece_rival=piece.rival,
-        halves_apart=halves_apart,
-        rows_apart=abs(piece.y - gap.y),
-        piece_left=(piece.x - shape.extents()[0]) / pixels.shape[1],
-        gap_rival=rival,
-    )
-    return Reading(shape, gap, piece, evidence)
+    glow = (glow_height, glow_fit)
+    return _reading(shape, gap, piece, candidate, rival, glow, halves_apart, piece.rival, pixels.shape[1], False)
 
 
 def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
@@ -137,18 +126,35 @@ def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: 
     if found is None:
         return None
     gap, glow_height, glow_fit = found
+    return _reading(shape, gap, piece, candidate, rival, (glow_height, glow_fit), halves_apart, gap.rival, width, True)
+
+
+def _reading(
+    shape: PieceShape,
+    gap: Placement,
+    piece: Placement,
+    start: GapCandidate,
+    start_rival: float,
+    glow: tuple[float, float],
+    halves_apart: float,
+    slide_rival: float,
+    width: int,
+    piece_first: bool,
+) -> Reading:
+    """A reading and what it saw: `start` is the candidate it began from (a gap, or a piece if `piece_first`),
+    `slide_rival` how clear the best place along the rows was for the other one."""
     evidence = Evidence(
-        gap_score=candidate.score,
+        gap_score=start.score,
         gap_strength=gap.score,
-        glow_height=glow_height,
-        glow_fit=glow_fit,
+        glow_height=glow[0],
+        glow_fit=glow[1],
         piece_strength=piece.score,
-        piece_rival=gap.rival,
+        piece_rival=slide_rival,
         halves_apart=halves_apart,
         rows_apart=abs(piece.y - gap.y),
         piece_left=(piece.x - shape.extents()[0]) / width,
-        gap_rival=rival,
-        piece_first=True,
+        gap_rival=start_rival,
+        piece_first=piece_first,
     )
     return Reading(shape, gap, piece, evidence)
 
