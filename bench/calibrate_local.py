@@ -3,11 +3,10 @@
     .venv/bin/python bench/calibrate_local.py [--count 400] [--seed 100000] [--jobs 2]
 
 Every set of bench/pictures.py takes part: the screenshot contexts, another author's puzzles, and pictures
-without a puzzle (whose every answer is wrong). The ranking learns which reading of a picture to trust among
-all its areas; the confidence learns, on the readings that ranking and read_picture's own rule then choose, how
-likely they are within 3 px at a 388 px width. Both are checked on the last third after fitting on the rest,
-then refitted on everything; the printed weights come from exactly this run. Keep its seeds away from the
-benchmark's.
+without a puzzle (whose every answer is wrong). The confidence learns how likely a reading is within 3 px at a
+388 px width: first on every reading, then, as read_picture keeps the most confident one, on the readings it
+would keep, a few times over. It is checked on the last third after fitting on the rest, then refitted on
+everything; the printed weights come from exactly this run. Keep its seeds away from the benchmark's.
 """
 
 from __future__ import annotations
@@ -53,17 +52,15 @@ def main() -> None:
     split = [index % 3 != 2 for index in range(len(samples))]
     train = [sample for sample, keep in zip(samples, split, strict=True) if keep]
     held_out = [sample for sample, keep in zip(samples, split, strict=True) if not keep]
-    rank, confidence = fit(train)
+    confidence = fit(train)
     print(f"held out: fitted on {len(train)} pictures, checked on {len(held_out)}")
     print("  threshold  to paid API  delivered right  delivered wrong  no-puzzle pictures answered")
     for threshold in THRESHOLDS:
-        _print_policy(held_out, rank, confidence, threshold)
-    rank, confidence = fit(samples)
+        _print_policy(held_out, confidence, threshold)
+    confidence = fit(samples)
     print(f"all {len(samples)} pictures:")
     for threshold in THRESHOLDS:
-        _print_policy(samples, rank, confidence, threshold)
-    print(f"RANK_WEIGHTS = ({', '.join(f'{w:.4g}' for w in rank[:-1])})")
-    print(f"RANK_BIAS = {rank[-1]:.4g}")
+        _print_policy(samples, confidence, threshold)
     print(f"CONFIDENCE_WEIGHTS = ({', '.join(f'{w:.4g}' for w in confidence[:-1])})")
     print(f"CONFIDENCE_BIAS = {confidence[-1]:.4g}")
 
@@ -82,38 +79,32 @@ class _Collect:
         return Sample(self.set_name, areas)
 
 
-def fit(samples: list[Sample]) -> tuple[Weights, Weights]:
-    """The ranking on every plausible reading; then the confidence on the chosen ones, twice over (the choice
-    depends on the confidence through read_picture's early stop)."""
-    readings = [reading for sample in samples for area in sample.areas for reading in area]
-    rank = _logistic(readings)
-    confidence = rank
+def fit(samples: list[Sample]) -> Weights:
+    """On every plausible reading first; then on the ones read_picture would keep with those weights."""
+    confidence = _logistic([reading for sample in samples for area in sample.areas for reading in area])
     for _ in range(3):
-        chosen = [found for sample in samples if (found := choose(sample, rank, confidence)) is not None]
-        confidence = _logistic(chosen)
-    return rank, confidence
+        confidence = _logistic([found for sample in samples if (found := choose(sample, confidence)) is not None])
+    return confidence
 
 
-def choose(sample: Sample, rank: Weights, confidence: Weights) -> tuple[Evidence, float] | None:
-    """What read_picture answers: per area its best-ranked reading; the most confident over the areas read."""
+def choose(sample: Sample, confidence: Weights) -> tuple[Evidence, float] | None:
+    """What read_picture keeps: the most confident reading of the areas read, in order, until one is sure."""
     best: tuple[float, tuple[Evidence, float]] | None = None
     for area in sample.areas:
-        if not area:
-            continue
-        reading = max(area, key=lambda item: _apply(rank, item[0]))
-        sure = _sigmoid(_apply(confidence, reading[0]))
-        if best is None or sure > best[0]:
-            best = (sure, reading)
-        if best[0] >= SURE:
+        for reading in area:
+            sure = _sigmoid(_apply(confidence, reading[0]))
+            if best is None or sure > best[0]:
+                best = (sure, reading)
+        if best is not None and best[0] >= SURE:
             break
     return None if best is None else best[1]
 
 
-def _print_policy(samples: list[Sample], rank: Weights, confidence: Weights, threshold: float) -> None:
+def _print_policy(samples: list[Sample], confidence: Weights, threshold: float) -> None:
     delivered = right = negatives_answered = 0
     pictures = [sample for sample in samples if sample.set_name not in NEGATIVES]
     for sample in samples:
-        found = choose(sample, rank, confidence)
+        found = choose(sample, confidence)
         if found is None or _sigmoid(_apply(confidence, found[0])) < threshold:
             continue
         if sample.set_name in NEGATIVES:

@@ -1,8 +1,8 @@
 """What the local solver saw, and how sure that makes it.
 
-Both sets of weights are logistic regressions fitted on generated puzzles (bench/local_solver.py --calibrate):
-the first ranks the interpretations of one image against each other, the second turns the winner's evidence
-into the probability that its offset is within 3 px.
+The weights are a logistic regression fitted by bench/calibrate_local.py on every kind of picture the bench
+knows, and on pictures without a puzzle: the probability that a reading's offset is within 3 px at a 388 px
+puzzle width. The solver keeps the most confident reading of a picture, so the fit is on the readings it keeps.
 """
 
 from __future__ import annotations
@@ -50,51 +50,28 @@ class Evidence:
         )
 
 
-RANK_WEIGHTS = (
-    0.06715,
-    0.4434,
-    -0.06029,
-    4.26,
-    0.8263,
-    -0.4764,
-    -0.2484,
-    -1.313,
-    -0.4513,
-    -7.693,
-    0.3708,
-    2.772,
-    2.417,
-    1.191,
-    -0.582,
-)
-RANK_BIAS = -8.122
 CONFIDENCE_WEIGHTS = (
-    0.361,
-    0.4276,
-    0.02204,
-    2.597,
-    0.7879,
-    -0.5208,
-    -0.1662,
-    -1.222,
-    -2.857,
-    -11.58,
-    1.518,
-    2.908,
-    5.634,
-    1.497,
-    -1.029,
+    0.1343,
+    0.6305,
+    -0.01543,
+    1.223,
+    0.8532,
+    -0.3707,
+    -0.2079,
+    -0.8631,
+    -4.15,
+    -9.723,
+    -0.1849,
+    2.502,
+    4.677,
+    1.22,
+    -0.8457,
 )
-CONFIDENCE_BIAS = -8.782
-
-
-def rank_of(evidence: Evidence) -> float:
-    """How plausible this interpretation is next to others of the same image (higher is better)."""
-    return RANK_BIAS + sum(weight * value for weight, value in zip(RANK_WEIGHTS, evidence.features(), strict=True))
+CONFIDENCE_BIAS = -5.991
 
 
 def confidence_of(evidence: Evidence) -> float:
-    """The probability that this interpretation, once ranked best, puts the offset within 3 px."""
+    """The probability that this reading puts the offset within 3 px at a 388 px puzzle width."""
     log_odds = CONFIDENCE_BIAS + sum(
         weight * value for weight, value in zip(CONFIDENCE_WEIGHTS, evidence.features(), strict=True)
     )

@@ -4,7 +4,7 @@ The picture has been cut to the located puzzle and scaled to NORMAL_WIDTH (bot/s
 1. On a SEARCH_WIDTH copy, find gap-like squares: edges at all four corners and a glow brighter than the body.
 2. At the normal scale, fit the strongest candidate's body and decide each side (flat, knob or socket).
 3. Slide that outline along the same rows to the left over a map of thin lines: the piece's outline.
-4. offset = gap x − piece x. The two strongest candidates are read this way and ranked (bot/solver/local/confidence).
+4. offset = gap x − piece x. The two strongest of each are read this way; bot/solver/local/confidence weighs them.
 """
 
 from __future__ import annotations

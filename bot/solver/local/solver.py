@@ -18,7 +18,7 @@ from PIL import Image
 
 from bot.solver.base import Box, ImageRejected, JobCreated, NoPuzzleFound, Solution
 from bot.solver.local.area import MIN_WIDTH, AreaCandidate, Rectangle, find_areas
-from bot.solver.local.confidence import Evidence, confidence_of, looks_like_a_puzzle, rank_of
+from bot.solver.local.confidence import Evidence, confidence_of, looks_like_a_puzzle
 from bot.solver.local.reading import NORMAL_WIDTH, Reading, read_puzzle
 
 SEARCH_SIDE = 896  # the area search runs on a copy at most this long: a 2560 px desktop's puzzle is 105 px there
@@ -84,14 +84,11 @@ def read_picture(image: Image.Image) -> LocalAnswer:
     """
     best: tuple[float, AreaReading, Reading] | None = None
     for area_reading in read_areas(image):
-        plausible = [reading for reading in area_reading.readings if looks_like_a_puzzle(reading.evidence)]
-        if not plausible:
-            continue
-        reading = max(plausible, key=lambda reading: rank_of(reading.evidence))
-        confidence = confidence_of(reading.evidence)
-        if best is None or confidence > best[0]:
-            best = (confidence, area_reading, reading)
-        if best[0] >= SURE:
+        for reading in area_reading.readings:
+            confidence = confidence_of(reading.evidence) if looks_like_a_puzzle(reading.evidence) else 0.0
+            if best is None or confidence > best[0]:
+                best = (confidence, area_reading, reading)
+        if best is not None and best[0] >= SURE:
             break  # the next areas are less likely still: reading them would cost time and buy nothing
     if best is None or best[0] < GUESS:
         raise NoPuzzleFound("no clear piece and gap in any likely puzzle area")
