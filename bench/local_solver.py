@@ -49,6 +49,7 @@ class Outcome:
     milliseconds: float
     size: tuple[int, int]
     share: float | None = None  # the answer's share of the puzzle's width it measured
+    share_error: float | None = None  # |that share − the truth's| × the reference width
 
 
 def main() -> None:
@@ -61,7 +62,10 @@ def main() -> None:
     seeds = range(args.seed, args.seed + args.count)
     threshold = args.min_confidence
     print(f"{args.count} pictures per set (seeds {seeds.start}–{seeds.stop - 1}), threshold {threshold}")
-    print(f"{'set':13} {'right':>7} {'refused':>8} {'conf.wrong':>10} {'p50 ms':>7} {'p95 ms':>7}  typical size")
+    print(
+        f"{'set':13} {'right':>7} {'share ok':>8} {'refused':>8} {'conf.wrong':>10} {'p50 ms':>7} {'p95 ms':>7}"
+        "  typical size"
+    )
     screenshots: list[Outcome] = []
     by_set: dict[str, list[Outcome]] = {}
     for name in [*SCREENSHOTS, *OTHER_GENERATOR]:
@@ -113,19 +117,24 @@ def _solve(item: Picture) -> Outcome:
         return Outcome(None, 0.0, (time.perf_counter() - started) * 1000, size)
     milliseconds = (time.perf_counter() - started) * 1000
     share = answer.exact_offset / answer.puzzle.width
-    return Outcome(item.error(answer.exact_offset), answer.confidence, milliseconds, size, share)
+    share_error = None
+    if item.offset is not None and item.puzzle_width is not None:
+        share_error = abs(share - item.offset / item.puzzle_width) * REFERENCE_WIDTH
+    return Outcome(item.error(answer.exact_offset), answer.confidence, milliseconds, size, share, share_error)
 
 
 def _print_row(name: str, outcomes: list[Outcome], threshold: float) -> None:
     count = len(outcomes)
     right = sum(1 for o in outcomes if o.error is not None and o.error <= TOLERANCE) / count
+    # The share of the width right as well: what the answer at PUZZLE_WIDTH depends on.
+    share_right = sum(1 for o in outcomes if o.share_error is not None and o.share_error <= TOLERANCE) / count
     refused = sum(1 for o in outcomes if o.error is None) / count
     wrong = sum(1 for o in outcomes if o.error is not None and o.error > TOLERANCE and o.confidence >= threshold)
     times = sorted(o.milliseconds for o in outcomes)
     sizes = sorted(o.size for o in outcomes)
     size = sizes[len(sizes) // 2]
     print(
-        f"{name:13} {right:7.1%} {refused:8.1%} {wrong / count:10.2%} {_percentile(times, 50):7.0f} "
+        f"{name:13} {right:7.1%} {share_right:8.1%} {refused:8.1%} {wrong / count:10.2%} {_percentile(times, 50):7.0f} "
         f"{_percentile(times, 95):7.0f}  {size[0]}×{size[1]}"
     )
 
