@@ -1,4 +1,7 @@
-"""Building the Telegram Application from the settings; tests build it against fakes the same way."""
+"""The composition root: the Application, the services and their resources, started and stopped in one place.
+
+`captcha-bot run` and the end-to-end tests start the bot the same way, through `running_bot`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,13 @@ import asyncio
 import contextlib
 import gc
 import logging
-from contextlib import AsyncExitStack
+import signal
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -17,25 +24,30 @@ from telegram.ext import (
     ExtBot,
     JobQueue,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot.handlers.admin import grant_command, ledger_command, stats_command, users_command
 from bot.handlers.alerts import AdminAlarm
-from bot.handlers.context import RUNTIME_KEY, SOLVING_KEY, WATCH_KEY
-from bot.handlers.delivery import TelegramDelivery
+from bot.handlers.context import INBOX_KEY, PHOTOS_KEY, RUNTIME_KEY, WATCH_KEY
 from bot.handlers.errors import on_error
 from bot.handlers.member import balance_command, usage_command
 from bot.handlers.menu import publish_menu
-from bot.handlers.render import AnswerUnits
+from bot.handlers.polling import UpdateFeed, mark_handled
+from bot.handlers.render import AnswerUnits, Renderer
 from bot.handlers.solve import on_image_message, on_private_text, on_solve_command
 from bot.handlers.start import help_command
+from bot.handlers.telegram_chat import TelegramChat
 from bot.http_transport import AiohttpTransport
-from bot.runtime import open_runtime
+from bot.runtime import Runtime, open_runtime
+from bot.services.bookkeeping import Bookkeeper
+from bot.services.inbox import Inbox
+from bot.services.outbox import Outbox
+from bot.services.photos import PhotoService
 from bot.services.pricing import Prices
 from bot.services.provider_watch import ProviderWatch
-from bot.services.solving import SolveService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,8 +61,9 @@ BotApplication = Application[
     JobQueue[ContextTypes.DEFAULT_TYPE],
 ]
 
-
 TELEGRAM_CONNECTIONS = 16
+ALLOWED_UPDATES = ("message",)
+HANDLED_GROUP = 1  # after every feature handler (group 0): marks the update handled in the inbox
 
 
 def telegram_request(proxy: str | None, connections: int) -> HTTPXRequest:
@@ -60,61 +73,10 @@ def telegram_request(proxy: str | None, connections: int) -> HTTPXRequest:
     return HTTPXRequest(connection_pool_size=connections, pool_timeout=None, httpx_kwargs={"transport": transport})
 
 
-async def _cancel(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
 def build_application(settings: Settings) -> BotApplication:
+    """The Application and its handlers, without an Updater: updates come through the inbox (handlers/polling.py)."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
-    resources = AsyncExitStack()
-
-    async def post_init(application: BotApplication) -> None:
-        runtime = await resources.enter_async_context(open_runtime(settings))
-        solving = SolveService(
-            runtime.sessions,
-            runtime.solvers.active,
-            TelegramDelivery(
-                application.bot, answer_image=settings.answer_image, units=AnswerUnits(settings.puzzle_width)
-            ),
-            prices=Prices.from_settings(settings),
-            initial_tokens=settings.initial_tokens,
-            max_concurrent_jobs=settings.max_concurrent_jobs,
-            resumer=runtime.solvers.provider,
-        )
-        resources.push_async_callback(solving.stop)
-        application.bot_data[RUNTIME_KEY] = runtime
-        application.bot_data[SOLVING_KEY] = solving
-        provider = runtime.solvers.provider
-        if provider is not None:
-            alarm = AdminAlarm(
-                application.bot,
-                runtime.accounts,
-                settings.admin_user_ids,
-                threshold=settings.provider_low_balance,
-                default_language=settings.default_language,
-            )
-            watch = ProviderWatch(
-                provider.balance,
-                alarm,
-                threshold=settings.provider_low_balance,
-                interval=settings.provider_balance_check_seconds,
-            )
-            application.bot_data[WATCH_KEY] = watch
-            resources.push_async_callback(_cancel, asyncio.create_task(watch.run()))
-        await publish_menu(application.bot, runtime.accounts, settings.admin_user_ids, settings.default_language)
-        recovered = await solving.recover()
-        if recovered:
-            log.info("recovering %d request(s) left open by the previous run", recovered)
-        # Everything alive now lives as long as the process: keep it out of the collector's full passes,
-        # which otherwise stall the loop for ~0.1 s in the middle of a burst of photos.
-        gc.freeze()
-
-    async def post_shutdown(_application: BotApplication) -> None:
-        await resources.aclose()
-
     application = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -131,9 +93,8 @@ def build_application(settings: Settings) -> BotApplication:
                 max_retries=3,
             )
         )
+        .updater(None)
         .concurrent_updates(256)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
         .build()
     )
     new_messages = filters.UpdateType.MESSAGE
@@ -149,5 +110,109 @@ def build_application(settings: Settings) -> BotApplication:
     application.add_handler(
         MessageHandler(new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text)
     )
+    application.add_handler(TypeHandler(Update, mark_handled), group=HANDLED_GROUP)
     application.add_error_handler(on_error)
     return application
+
+
+@dataclass(frozen=True, slots=True)
+class RunningBot:
+    application: BotApplication
+    runtime: Runtime
+    photos: PhotoService
+    outbox: Outbox
+    feed: UpdateFeed
+
+    async def wait_idle(self) -> None:
+        """Until every photo taken is settled and every message owed delivered (for tests and benchmarks)."""
+        await self.photos.wait_idle()
+        await self.outbox.wait_idle()
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot, serving until the block ends; then everything stops in the reverse order."""
+    async with AsyncExitStack() as stack:
+        runtime = await stack.enter_async_context(open_runtime(settings))
+        application = build_application(settings)
+        await application.initialize()
+        stack.push_async_callback(application.shutdown)
+        bot = application.bot
+        units = AnswerUnits(settings.puzzle_width)
+        chat = TelegramChat(bot, units=units)
+        books = Bookkeeper(
+            runtime.sessions,
+            Renderer(units),
+            prices=Prices.from_settings(settings),
+            initial_tokens=settings.initial_tokens,
+            admins=settings.admin_user_ids,
+        )
+        outbox = Outbox(runtime.sessions, chat)
+        photos = PhotoService(
+            books,
+            chat,
+            outbox,
+            runtime.solvers.active,
+            access=runtime.access,
+            max_concurrent_jobs=settings.max_concurrent_jobs,
+            answer_image=settings.answer_image,
+            resumer=runtime.solvers.provider,
+        )
+        inbox = Inbox(runtime.sessions)
+        application.bot_data.update({RUNTIME_KEY: runtime, PHOTOS_KEY: photos, INBOX_KEY: inbox})
+        provider = runtime.solvers.provider
+        if provider is not None:
+            alarm = AdminAlarm(
+                bot,
+                runtime.accounts,
+                settings.admin_user_ids,
+                threshold=settings.provider_low_balance,
+                default_language=settings.default_language,
+            )
+            watch = ProviderWatch(
+                provider.balance,
+                alarm,
+                threshold=settings.provider_low_balance,
+                interval=settings.provider_balance_check_seconds,
+            )
+            application.bot_data[WATCH_KEY] = watch
+            stack.push_async_callback(_cancel, asyncio.create_task(watch.run()))
+        await publish_menu(bot, runtime.accounts, settings.admin_user_ids, settings.default_language)
+
+        await outbox.start()
+        stack.push_async_callback(outbox.stop)
+        stack.push_async_callback(photos.stop)
+        if recovered := await photos.recover():
+            log.info("picking up %d request(s) left open by the previous run", recovered)
+        await application.start()
+        stack.push_async_callback(application.stop)
+        feed = UpdateFeed(bot, inbox, application.update_queue, allowed_updates=ALLOWED_UPDATES)
+        await feed.start()
+        stack.push_async_callback(feed.stop)
+        # Everything alive now lives as long as the process: keep it out of the collector's full passes,
+        # which otherwise stall the loop for ~0.1 s in the middle of a burst of photos.
+        gc.freeze()
+        yield RunningBot(application, runtime, photos, outbox, feed)
+
+
+def run_bot(settings: Settings) -> int:
+    """`captcha-bot run`: serve until SIGINT or SIGTERM; 1 if polling stopped on its own (a revoked token)."""
+    return asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> int:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running_bot(settings) as bot:
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait([stopped, bot.feed.task], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+    return 0 if stop.is_set() else 1
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.errors import ErrorCode
+
 Language = Literal["vi", "en"]
 
 
@@ -23,7 +25,6 @@ class Texts:
     help: str
     something_went_wrong: str
     dm_hint: str
-    chat_not_allowed: str
     solving: str
     answer: str
     unit_at_width: str
@@ -33,15 +34,12 @@ class Texts:
     balance_line: str
     decimal_separator: str
     answer_backend_local: str
-    not_enough_tokens: str
     ask_admin: str
     ask_admin_named: str
     refunded: str
     no_charge: str
-    too_big: str
-    image_problem: dict[str, str]
-    solve_failed: dict[str, str]
-    resend_after_restart: str
+    # Why a photo got no answer, by code; formatted with price, balance, ask_admin and size_mb.
+    problems: dict[ErrorCode, str]
     reply_to_image: str
     already_solved: str
     # /balance and /usage
@@ -89,7 +87,6 @@ EN = Texts(
     ),
     something_went_wrong="⚠️ Sorry, something went wrong on my side. Please try again in a moment.",
     dm_hint="Send me a screenshot of the slide puzzle (as a photo or a file) and I will solve it. /help",
-    chat_not_allowed="🚫 This group is not on my list of allowed chats, so I can't serve it. Ask the bot's admin.",
     solving="⏳ Solving…",
     answer="➡️ {offset} px",
     unit_at_width="(at the puzzle's display width of {width} px; {share} of its width)",
@@ -99,36 +96,44 @@ EN = Texts(
     balance_line="Balance: {balance} token(s).",
     decimal_separator=".",
     answer_backend_local="(solved locally, free)",
-    not_enough_tokens="💸 Not enough tokens: a solve costs {price}, your balance is {balance}. {ask_admin}",
     ask_admin="Ask an admin for more tokens.",
     ask_admin_named="Ask {admins} for more tokens.",
     refunded="Your {tokens} token(s) were returned; balance: {balance}.",
     no_charge="Nothing was charged.",
-    too_big="📦 That file is too big ({size_mb:.1f} MB): bots can only download files up to 20 MB.",
-    image_problem={
-        "empty": "🖼 That file is empty.",
-        "not_an_image": "🖼 That file is not an image. Send a screenshot (JPEG, PNG, WebP or BMP).",
-        "corrupt": "🖼 I could not read that image: it seems damaged or incomplete.",
-        "too_many_pixels": "🖼 That image is far too large in pixels for a puzzle screenshot.",
-        "too_small": "🖼 That image is too small to be a puzzle screenshot.",
-        "unsupported_format": "🖼 That image format is not supported. Send JPEG, PNG, WebP or BMP.",
-        "download_failed": "🖼 I could not download that file from Telegram. Please send it again.",
-    },
-    solve_failed={
-        "unsolvable": "❌ The solver could not solve this puzzle. Try a clearer or fresh screenshot.",
-        "timeout": "⌛ The solver took too long to answer.",
-        "unavailable": "📡 The solving service is unreachable right now. Try again in a few minutes.",
-        "invalid_key": "🔑 The solving service rejected our API key. An admin must fix the configuration.",
-        "out_of_funds": "💳 The solving service account is out of funds. An admin must top it up.",
-        "image_rejected": "🖼 The solving service rejected this image. Send a plain screenshot of the puzzle.",
-        "protocol": "⚠️ The solving service gave an answer I could not understand.",
-        "no_puzzle": (
+    problems={
+        ErrorCode.SOLVER_ERROR: "⚠️ The solving service failed on this puzzle.",
+        ErrorCode.UNSOLVABLE: "❌ The solver could not solve this puzzle. Try a clearer or fresh screenshot.",
+        ErrorCode.TIMEOUT: "⌛ The solver took too long to answer.",
+        ErrorCode.UNAVAILABLE: "📡 The solving service is unreachable right now. Try again in a few minutes.",
+        ErrorCode.INVALID_KEY: "🔑 The solving service rejected our API key. An admin must fix the configuration.",
+        ErrorCode.OUT_OF_FUNDS: "💳 The solving service account is out of funds. An admin must top it up.",
+        ErrorCode.IMAGE_REJECTED: "🖼 The solving service rejected this image. Send a plain screenshot of the puzzle.",
+        ErrorCode.PROTOCOL: "⚠️ The solving service gave an answer I could not understand.",
+        ErrorCode.NO_PUZZLE: (
             "🔍 I could not make out a puzzle piece and its gap in this image clearly enough to answer. "
             "Send a sharper screenshot of the puzzle, or the screenshot as a file."
         ),
-        "internal": "⚠️ Something went wrong on my side while solving.",
+        ErrorCode.INTERNAL: "⚠️ Something went wrong on my side while solving.",
+        ErrorCode.MAYBE_SUBMITTED: (
+            "🔄 I restarted while this puzzle was being sent to the solver: it may have reached it, "
+            "but its answer is lost. Please send it again."
+        ),
+        ErrorCode.CHAT_GONE: "📭 I could not write to this chat, so I did not solve this puzzle.",
+        ErrorCode.NOT_ENOUGH_TOKENS: (
+            "💸 Not enough tokens: a solve costs {price}, your balance is {balance}. {ask_admin}"
+        ),
+        ErrorCode.CHAT_NOT_ALLOWED: (
+            "🚫 This group is not on my list of allowed chats, so I can't serve it. Ask the bot's admin."
+        ),
+        ErrorCode.TOO_BIG: "📦 That file is too big ({size_mb:.1f} MB): bots can only download files up to 20 MB.",
+        ErrorCode.DOWNLOAD_FAILED: "🖼 I could not download that file from Telegram. Please send it again.",
+        ErrorCode.EMPTY: "🖼 That file is empty.",
+        ErrorCode.NOT_AN_IMAGE: "🖼 That file is not an image. Send a screenshot (JPEG, PNG, WebP or BMP).",
+        ErrorCode.CORRUPT: "🖼 I could not read that image: it seems damaged or incomplete.",
+        ErrorCode.TOO_MANY_PIXELS: "🖼 That image is far too large in pixels for a puzzle screenshot.",
+        ErrorCode.TOO_SMALL: "🖼 That image is too small to be a puzzle screenshot.",
+        ErrorCode.UNSUPPORTED_FORMAT: "🖼 That image format is not supported. Send JPEG, PNG, WebP or BMP.",
     },
-    resend_after_restart="🔄 I restarted before this puzzle reached the solver. Please send it again.",
     reply_to_image="Reply /solve to a photo or an image file, or send the photo with the caption /solve.",
     already_solved="This image was already solved (not charged again):",
     balance="💰 Balance: {balance} token(s).\nA solve costs {price} token(s){local}.\n{ask_admin}",
@@ -194,7 +199,6 @@ VI = Texts(
     ),
     something_went_wrong="⚠️ Xin lỗi, đã có lỗi từ phía bot. Vui lòng thử lại sau ít phút.",
     dm_hint="Gửi ảnh chụp màn hình câu đố (dạng ảnh hoặc tệp) để mình giải nhé. /help",
-    chat_not_allowed="🚫 Nhóm này không có trong danh sách được phép dùng bot. Hãy hỏi quản trị viên của bot.",
     solving="⏳ Đang giải…",
     answer="➡️ {offset} px",
     unit_at_width="(theo chiều rộng hiển thị {width} px của câu đố; {share} chiều rộng)",
@@ -206,36 +210,44 @@ VI = Texts(
     balance_line="Số dư: {balance} token.",
     decimal_separator=",",
     answer_backend_local="(giải tại chỗ, miễn phí)",
-    not_enough_tokens="💸 Không đủ token: mỗi lần giải tốn {price}, số dư của bạn là {balance}. {ask_admin}",
     ask_admin="Hãy xin thêm token từ quản trị viên.",
     ask_admin_named="Hãy xin thêm token từ {admins}.",
     refunded="Đã hoàn lại {tokens} token; số dư: {balance}.",
     no_charge="Bạn không bị trừ token.",
-    too_big="📦 Tệp quá lớn ({size_mb:.1f} MB): bot chỉ tải được tệp tối đa 20 MB.",
-    image_problem={
-        "empty": "🖼 Tệp này rỗng.",
-        "not_an_image": "🖼 Tệp này không phải ảnh. Hãy gửi ảnh chụp màn hình (JPEG, PNG, WebP hoặc BMP).",
-        "corrupt": "🖼 Không đọc được ảnh này: có vẻ ảnh bị hỏng hoặc không đầy đủ.",
-        "too_many_pixels": "🖼 Ảnh này có kích thước quá lớn so với một ảnh chụp câu đố.",
-        "too_small": "🖼 Ảnh này quá nhỏ để là ảnh chụp câu đố.",
-        "unsupported_format": "🖼 Định dạng ảnh không được hỗ trợ. Hãy gửi JPEG, PNG, WebP hoặc BMP.",
-        "download_failed": "🖼 Không tải được tệp từ Telegram. Vui lòng gửi lại.",
-    },
-    solve_failed={
-        "unsolvable": "❌ Dịch vụ giải không giải được câu đố này. Hãy thử ảnh rõ hơn hoặc ảnh mới.",
-        "timeout": "⌛ Dịch vụ giải phản hồi quá lâu.",
-        "unavailable": "📡 Hiện không kết nối được dịch vụ giải. Hãy thử lại sau vài phút.",
-        "invalid_key": "🔑 Dịch vụ giải từ chối API key. Quản trị viên cần sửa cấu hình.",
-        "out_of_funds": "💳 Tài khoản dịch vụ giải đã hết tiền. Quản trị viên cần nạp thêm.",
-        "image_rejected": "🖼 Dịch vụ giải từ chối ảnh này. Hãy gửi ảnh chụp màn hình câu đố.",
-        "protocol": "⚠️ Dịch vụ giải trả về câu trả lời không đọc được.",
-        "no_puzzle": (
+    problems={
+        ErrorCode.SOLVER_ERROR: "⚠️ Dịch vụ giải gặp lỗi với câu đố này.",
+        ErrorCode.UNSOLVABLE: "❌ Dịch vụ giải không giải được câu đố này. Hãy thử ảnh rõ hơn hoặc ảnh mới.",
+        ErrorCode.TIMEOUT: "⌛ Dịch vụ giải phản hồi quá lâu.",
+        ErrorCode.UNAVAILABLE: "📡 Hiện không kết nối được dịch vụ giải. Hãy thử lại sau vài phút.",
+        ErrorCode.INVALID_KEY: "🔑 Dịch vụ giải từ chối API key. Quản trị viên cần sửa cấu hình.",
+        ErrorCode.OUT_OF_FUNDS: "💳 Tài khoản dịch vụ giải đã hết tiền. Quản trị viên cần nạp thêm.",
+        ErrorCode.IMAGE_REJECTED: "🖼 Dịch vụ giải từ chối ảnh này. Hãy gửi ảnh chụp màn hình câu đố.",
+        ErrorCode.PROTOCOL: "⚠️ Dịch vụ giải trả về câu trả lời không đọc được.",
+        ErrorCode.NO_PUZZLE: (
             "🔍 Không nhận ra rõ mảnh ghép và chỗ trống trong ảnh này để trả lời. "
             "Hãy gửi ảnh chụp câu đố rõ hơn, hoặc gửi ảnh dưới dạng tệp."
         ),
-        "internal": "⚠️ Đã có lỗi từ phía bot khi giải.",
+        ErrorCode.INTERNAL: "⚠️ Đã có lỗi từ phía bot khi giải.",
+        ErrorCode.MAYBE_SUBMITTED: (
+            "🔄 Bot đã khởi động lại đúng lúc đang gửi câu đố này đi giải: có thể câu đố đã tới dịch vụ giải, "
+            "nhưng kết quả đã bị mất. Vui lòng gửi lại ảnh."
+        ),
+        ErrorCode.CHAT_GONE: "📭 Bot không nhắn được vào cuộc trò chuyện này nên không giải câu đố.",
+        ErrorCode.NOT_ENOUGH_TOKENS: (
+            "💸 Không đủ token: mỗi lần giải tốn {price}, số dư của bạn là {balance}. {ask_admin}"
+        ),
+        ErrorCode.CHAT_NOT_ALLOWED: (
+            "🚫 Nhóm này không có trong danh sách được phép dùng bot. Hãy hỏi quản trị viên của bot."
+        ),
+        ErrorCode.TOO_BIG: "📦 Tệp quá lớn ({size_mb:.1f} MB): bot chỉ tải được tệp tối đa 20 MB.",
+        ErrorCode.DOWNLOAD_FAILED: "🖼 Không tải được tệp từ Telegram. Vui lòng gửi lại.",
+        ErrorCode.EMPTY: "🖼 Tệp này rỗng.",
+        ErrorCode.NOT_AN_IMAGE: "🖼 Tệp này không phải ảnh. Hãy gửi ảnh chụp màn hình (JPEG, PNG, WebP hoặc BMP).",
+        ErrorCode.CORRUPT: "🖼 Không đọc được ảnh này: có vẻ ảnh bị hỏng hoặc không đầy đủ.",
+        ErrorCode.TOO_MANY_PIXELS: "🖼 Ảnh này có kích thước quá lớn so với một ảnh chụp câu đố.",
+        ErrorCode.TOO_SMALL: "🖼 Ảnh này quá nhỏ để là ảnh chụp câu đố.",
+        ErrorCode.UNSUPPORTED_FORMAT: "🖼 Định dạng ảnh không được hỗ trợ. Hãy gửi JPEG, PNG, WebP hoặc BMP.",
     },
-    resend_after_restart="🔄 Bot đã khởi động lại trước khi câu đố được gửi đi giải. Vui lòng gửi lại ảnh.",
     reply_to_image="Hãy trả lời /solve vào một ảnh hoặc tệp ảnh, hoặc gửi ảnh kèm chú thích /solve.",
     already_solved="Ảnh này đã được giải rồi (không trừ thêm token):",
     balance="💰 Số dư: {balance} token.\nMỗi lần giải tốn {price} token{local}.\n{ask_admin}",

@@ -37,12 +37,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_bot(settings: Settings) -> int:
-    from bot.app import build_application  # telegram is only imported when the bot runs
+    from bot.app import run_bot  # telegram is only imported when the bot runs
 
     if settings.telegram_bot_token is None:
         return fail("TELEGRAM_BOT_TOKEN is not set: put the bot token from @BotFather in .env", EXIT_USAGE)
-    build_application(settings).run_polling(allowed_updates=["message"], close_loop=False)
-    return 0
+    return run_bot(settings)
 
 
 async def _db_upgrade(settings: Settings) -> int:

@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 
 from bot.cli.output import fail
-from bot.db.balances import NotEnoughTokens
 from bot.runtime import open_runtime
+from bot.services.accounts import GrantRefused
 from bot.settings import Settings
 
 
@@ -31,7 +31,7 @@ async def grant(settings: Settings, user_id: int, amount: int, note: str | None)
     async with open_runtime(settings) as runtime:
         try:
             balance = await runtime.accounts.grant(user_id, amount, actor="cli", note=note)
-        except NotEnoughTokens as exc:
+        except GrantRefused as exc:
             return fail(
                 f"refused: user {user_id} has {exc.balance} token(s); "
                 f"removing {-amount} would take the balance below zero"

@@ -51,11 +51,10 @@ class BalanceChange:
 async def change_balances(session: AsyncSession, changes: Sequence[BalanceChange]) -> list[int | NotEnoughTokens]:
     """Apply each change in order unless it would take its balance below zero: the new balance, or why not.
 
-    The balances are read once and the outcomes worked out in order; then every applied change is
-    written as its conditional UPDATE, all in one executemany, and their ledger rows in one INSERT. The
-    UPDATEs' row count proves the balances read were still current; if they were not, StaleBalance
-    is raised and the caller's transaction must be rolled back. A few statements for any number of
-    changes: a burst of photos is charged in one go."""
+    The balances are read once and the outcomes worked out in order; then every applied change is written as
+    its conditional UPDATE, all in one executemany, and their ledger rows in one INSERT. The UPDATEs' row
+    count proves the balances read were still current; if they were not, StaleBalance is raised and the
+    caller's transaction must be rolled back. A few statements for any number of changes."""
     if not changes:
         return []
     balances = await current_balances(session, {change.user_id for change in changes})
@@ -95,18 +94,9 @@ async def change_balances(session: AsyncSession, changes: Sequence[BalanceChange
     return outcomes
 
 
-async def change_balance(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    delta: int,
-    reason: LedgerReason,
-    actor: str,
-    request_id: int | None = None,
-    note: str | None = None,
-) -> int:
-    """Apply `delta` unless it would take the balance below zero (NotEnoughTokens); return the new balance."""
-    (outcome,) = await change_balances(session, [BalanceChange(user_id, delta, reason, actor, request_id, note)])
+async def change_balance(session: AsyncSession, change: BalanceChange) -> int:
+    """Apply one change unless it would take the balance below zero (NotEnoughTokens); the new balance."""
+    (outcome,) = await change_balances(session, [change])
     if isinstance(outcome, NotEnoughTokens):
         raise outcome
     return outcome

@@ -8,6 +8,7 @@ from typing import cast
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -52,14 +53,21 @@ class LedgerReason(StrEnum):
 
 
 class RequestStatus(StrEnum):
-    QUEUED = "queued"  # charged, not yet at the solver
+    QUEUED = "queued"  # charged; no paid job can exist yet: solved again from its file after a crash
+    SUBMITTING = "submitting"  # a paid job is being created: after a crash it may exist without its id
     SUBMITTED = "submitted"  # the provider has a job for it: resumable after a crash
     SUCCEEDED = "succeeded"
     FAILED = "failed"  # refunded
     REFUSED = "refused"  # never charged (not enough tokens)
 
 
-OPEN_STATUSES = (RequestStatus.QUEUED, RequestStatus.SUBMITTED)
+OPEN_STATUSES = (RequestStatus.QUEUED, RequestStatus.SUBMITTING, RequestStatus.SUBMITTED)
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    UNDELIVERABLE = "undeliverable"  # Telegram refused it for good (chat gone, bot blocked, message refused)
 
 
 class User(Base):
@@ -90,6 +98,7 @@ class SolveRequest(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     language: Mapped[str] = mapped_column(String(8))
     file_id: Mapped[str | None] = mapped_column(String(256))
+    downscaled_photo: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     status: Mapped[str] = mapped_column(String(16))
     solver: Mapped[str | None] = mapped_column(String(32))
     provider_job_id: Mapped[str | None] = mapped_column(String(64))
@@ -103,7 +112,6 @@ class SolveRequest(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LedgerEntry(Base):
@@ -125,3 +133,36 @@ class LedgerEntry(Base):
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboxUpdate(Base):
+    """Every update Telegram handed over, written before its offset is confirmed (see handlers/polling.py).
+
+    Kept a day after it is handled, so that Telegram delivering it again (it keeps unconfirmed updates for
+    24 hours) finds it already here."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_handled_at", "handled_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[str | None] = mapped_column(Text)  # the update as JSON; dropped once it is handled
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """A message the bot owes a chat, written in the same transaction as what it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    reply_to: Mapped[int] = mapped_column(BigInteger)  # the member's message it answers
+    replaces: Mapped[int | None] = mapped_column(BigInteger)  # the "solving…" reply it is edited into
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("solve_requests.id"))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default=OutboxState.PENDING)
+    error: Mapped[str | None] = mapped_column(String(200))  # why it is undeliverable
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # delivered or given up

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,20 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OPEN_STATUSES, RequestStatus, SolveRequest, table_of, utcnow
 
-FINAL_WITH_ANSWER = (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
-
-
 _requests = table_of(SolveRequest)
 # Built once: building a statement costs more CPU than running it, and the bot runs these per photo.
-# The UPDATEs set the columns named in their parameters.
+# The UPDATE sets the columns named in its parameters.
 _CREATE = (
     sqlite_insert(_requests)
     .on_conflict_do_nothing()
     .returning(_requests.c.id, _requests.c.chat_id, _requests.c.message_id)
 )
 _UPDATE = update(_requests).where(_requests.c.id == bindparam("request_id"))
-_CLOSE = _UPDATE.where(_requests.c.status.in_(OPEN_STATUSES)).returning(
-    _requests.c.id, _requests.c.user_id, _requests.c.tokens_charged, _requests.c.solver
+_MOVE = (
+    update(_requests)
+    .where(_requests.c.id.in_(bindparam("ids", expanding=True)), _requests.c.status == bindparam("from_status"))
+    .values(status=bindparam("to_status"))
+)
+_OPEN_AMONG = select(_requests.c.id, _requests.c.user_id, _requests.c.tokens_charged).where(
+    _requests.c.id.in_(bindparam("ids", expanding=True)), _requests.c.status.in_(OPEN_STATUSES)
 )
 
 
@@ -35,22 +37,23 @@ class NewRequest:
     message_id: int  # the message holding the image
     user_id: int
     language: str
-    file_id: str | None
+    file_id: str
+    downscaled_photo: bool
     tokens_charged: int
 
 
 @dataclass(frozen=True, slots=True)
-class ClosedRequest:
-    id: int
+class Charged:
+    """An open request: whose it is and what it holds of theirs."""
+
     user_id: int
     tokens_charged: int
-    solver: str | None
 
 
 async def create_requests(session: AsyncSession, new: Sequence[NewRequest]) -> dict[tuple[int, int], int]:
-    """Insert a queued request per message, in one statement; their ids by (chat_id, message_id).
+    """A queued request per message, in one statement; their ids by (chat_id, message_id).
 
-    A message that already has a request (a redelivery) is left out, and so is a repeat of one in `new`."""
+    A message that already has a request is left out, and so is a repeat of one in `new`."""
     now = utcnow()
     rows = await session.execute(
         _CREATE,
@@ -61,6 +64,7 @@ async def create_requests(session: AsyncSession, new: Sequence[NewRequest]) -> d
                 "user_id": request.user_id,
                 "language": request.language,
                 "file_id": request.file_id,
+                "downscaled_photo": request.downscaled_photo,
                 "status": RequestStatus.QUEUED,
                 "tokens_charged": request.tokens_charged,
                 "received_at": now,
@@ -90,28 +94,32 @@ async def reopen_refused(session: AsyncSession, request_id: int, *, tokens_charg
 
 
 async def update_requests(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
-    """Several requests at once; each dict holds its `request_id` and the same columns to set."""
-    await session.execute(_UPDATE, list(changes))
+    """Several requests at once; each dict holds its `request_id` and the columns to set (one statement for
+    each set of columns)."""
+    by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for change in changes:
+        by_columns.setdefault(frozenset(change), []).append(change)
+    for same in by_columns.values():
+        await session.execute(_UPDATE, same)
 
 
-async def close_request(session: AsyncSession, request_id: int, **values: Any) -> ClosedRequest | None:
-    """Move an open request to its final state; None if it was already closed (so it is settled once)."""
-    row = (await session.execute(_CLOSE, {"request_id": request_id, "answered_at": utcnow(), **values})).one_or_none()
-    return None if row is None else ClosedRequest(*row)
+async def move_requests(
+    session: AsyncSession, request_ids: Collection[int], from_status: RequestStatus, to_status: RequestStatus
+) -> None:
+    """The requests still in `from_status` move to `to_status`; the others stay as they are."""
+    await session.execute(_MOVE, {"ids": list(request_ids), "from_status": from_status, "to_status": to_status})
 
 
-async def mark_delivered(session: AsyncSession, request_ids: list[int]) -> None:
-    await session.execute(update(SolveRequest).where(SolveRequest.id.in_(request_ids)).values(delivered_at=utcnow()))
+async def open_among(session: AsyncSession, request_ids: Collection[int]) -> dict[int, Charged]:
+    """Those of the requests that are still open, by id. In the caller's write transaction they stay open until
+    it ends, so each is closed once."""
+    rows = await session.execute(_OPEN_AMONG, {"ids": list(request_ids)})
+    return {request_id: Charged(user_id, tokens) for request_id, user_id, tokens in rows}
 
 
-async def requests_to_recover(session: AsyncSession) -> list[SolveRequest]:
-    """Open requests, and closed ones whose answer never reached the chat."""
+async def open_requests(session: AsyncSession) -> list[SolveRequest]:
+    """Requests charged and not yet settled, oldest first."""
     rows = await session.scalars(
-        select(SolveRequest)
-        .where(
-            SolveRequest.status.in_(OPEN_STATUSES)
-            | (SolveRequest.delivered_at.is_(None) & SolveRequest.status.in_(FINAL_WITH_ANSWER))
-        )
-        .order_by(SolveRequest.id)
+        select(SolveRequest).where(SolveRequest.status.in_(OPEN_STATUSES)).order_by(SolveRequest.id)
     )
     return list(rows)

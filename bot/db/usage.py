@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LedgerEntry, LedgerReason, RequestStatus, SolveRequest, User
+from bot.db.models import OPEN_STATUSES, LedgerEntry, LedgerReason, RequestStatus, SolveRequest, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +34,7 @@ async def list_user_usage(session: AsyncSession, user_id: int | None = None) -> 
     requests = (
         select(
             SolveRequest.user_id,
-            _count(
-                (
-                    RequestStatus.QUEUED,
-                    RequestStatus.SUBMITTED,
-                    RequestStatus.SUCCEEDED,
-                    RequestStatus.FAILED,
-                )
-            ).label("solves"),
+            _count((*OPEN_STATUSES, RequestStatus.SUCCEEDED, RequestStatus.FAILED)).label("solves"),
             _count(RequestStatus.SUCCEEDED).label("succeeded"),
             _count(RequestStatus.FAILED).label("failed"),
             _count(RequestStatus.REFUSED).label("refused"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from typing import Protocol
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,35 +13,36 @@ from bot.db.balances import BalanceChange, change_balances
 from bot.db.models import LedgerReason, User, table_of, utcnow
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """Who sent an update, as Telegram describes them."""
+class Profile(Protocol):
+    """Who sent an update, as Telegram describes them (services/accounts.py has the one the bot uses)."""
 
-    user_id: int
-    username: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    language_code: str | None = None
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def username(self) -> str | None: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def language_code(self) -> str | None: ...
 
 
 _users = table_of(User)
 _PROFILE = ("username", "first_name", "last_name", "language_code", "last_seen_at")
 _insert = sqlite_insert(_users)
-# Built once (the bot runs these per photo); the profile columns come from the new row.
+# Built once (the bot runs it per photo): the profile columns come from the new row.
 _UPSERT = _insert.on_conflict_do_update(
     index_elements=[_users.c.id], set_={name: _insert.excluded[name] for name in _PROFILE}
-)
-_SEEN = select(_users.c.id, _users.c.balance, _users.c.first_seen_at).where(
-    _users.c.id.in_(bindparam("user_ids", expanding=True))
-)
+).returning(_users.c.id, _users.c.balance, _users.c.first_seen_at)
 
 
 async def ensure_users(session: AsyncSession, profiles: Sequence[Profile], *, initial_tokens: int) -> dict[int, int]:
-    """Create new users (with their one-time initial grant) and refresh the profiles of known ones; the
-    balance of each. Of several profiles of one user, the last wins."""
+    """Create new users (with their one-time initial grant) and refresh the profiles of known ones, in one
+    statement; the balance of each. Of several profiles of one user, the last wins."""
     now = utcnow()
     latest = {profile.user_id: profile for profile in profiles}
-    await session.execute(
+    rows = await session.execute(
         _UPSERT,
         [
             {
@@ -57,12 +58,12 @@ async def ensure_users(session: AsyncSession, profiles: Sequence[Profile], *, in
             for profile in latest.values()
         ],
     )
-    seen = (await session.execute(_SEEN, {"user_ids": list(latest)})).all()
-    balances = {user_id: balance for user_id, balance, _ in seen}
-    # A row first seen just now is a new member.
-    new = [
-        user_id for user_id, _, first_seen_at in seen if first_seen_at.replace(tzinfo=None) == now.replace(tzinfo=None)
-    ]
+    balances: dict[int, int] = {}
+    new: list[int] = []
+    for user_id, balance, first_seen_at in rows:
+        balances[user_id] = balance
+        if first_seen_at.replace(tzinfo=None) == now.replace(tzinfo=None):  # a row first seen just now
+            new.append(user_id)
     if new and initial_tokens > 0:
         grants = [BalanceChange(user_id, initial_tokens, LedgerReason.INITIAL, "bot") for user_id in new]
         for user_id, outcome in zip(new, await change_balances(session, grants), strict=True):
@@ -72,7 +73,7 @@ async def ensure_users(session: AsyncSession, profiles: Sequence[Profile], *, in
 
 
 async def ensure_user(session: AsyncSession, profile: Profile, *, initial_tokens: int) -> int:
-    """Create the user (with their one-time initial grant) or refresh their profile; return the balance."""
+    """Create the user (with their one-time initial grant) or refresh their profile; their balance."""
     return (await ensure_users(session, [profile], initial_tokens=initial_tokens))[profile.user_id]
 
 
@@ -91,3 +92,13 @@ async def find_by_username(session: AsyncSession, username: str) -> User | None:
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+async def usernames(session: AsyncSession, user_ids: Collection[int]) -> list[str]:
+    """The @usernames of these users that have one, by id."""
+    if not user_ids:
+        return []
+    names = await session.scalars(
+        select(User.username).where(User.id.in_(user_ids), User.username.is_not(None)).order_by(User.id)
+    )
+    return [f"@{name}" for name in names]

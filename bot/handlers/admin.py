@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, cast
 
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.db.balances import NotEnoughTokens
 from bot.handlers.context import profile_of, reply, runtime_of, texts_of, watch_of
 from bot.handlers.render_reports import ledger_text, member_name, provider_line, stats_text, users_pages
+from bot.services.accounts import MAX_GRANT, MAX_USER_ID, GrantRefused
 from bot.solver.base import SolverError
 from bot.texts import Texts, pick_language, texts
 
-MAX_GRANT = 1_000_000  # a typo guard, far above any real top-up
 
-
-def _number(text: str) -> int | None:
+def _number(text: str, bound: int = MAX_GRANT) -> int | None:
     try:
         value = int(text)
     except ValueError:
         return None
-    return value if abs(value) <= MAX_GRANT else None
+    return value if abs(value) <= bound else None
 
 
-AdminCommand = Callable[[Message, Texts, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+AdminCommand = Callable[[Update, Message, Texts, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -43,7 +41,7 @@ def admin_only(command: AdminCommand) -> Handler:
         runtime = runtime_of(context)
         await runtime.accounts.visit(profile_of(user))
         if runtime.access.is_admin(user.id):
-            await command(message, t, context)
+            await command(update, message, t, context)
         else:
             await reply(message, t.not_admin)
 
@@ -51,7 +49,7 @@ def admin_only(command: AdminCommand) -> Handler:
 
 
 @admin_only
-async def grant_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def grant_command(update: Update, message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     args = context.args or []
     replied = message.reply_to_message
@@ -65,10 +63,11 @@ async def grant_command(message: Message, t: Texts, context: ContextTypes.DEFAUL
         amount, note_words = _number(args[0]), args[1:]
     elif len(args) >= 2 and _number(args[1]) is not None:
         found = await runtime.accounts.find(args[0])
-        if found is None and not args[0].lstrip("-").isdigit():
+        given_id = _number(args[0], MAX_USER_ID - 1)
+        if found is None and (given_id is None or given_id <= 0):
             await reply(message, t.unknown_member.format(who=args[0]))
             return
-        target_id = found.id if found is not None else int(args[0])
+        target_id = found.id if found is not None else cast(int, given_id)
         who = member_name(found.username, found.first_name, found.id) if found is not None else args[0]
         amount, note_words = _number(args[1]), args[2:]
     else:
@@ -76,10 +75,14 @@ async def grant_command(message: Message, t: Texts, context: ContextTypes.DEFAUL
         return
     assert amount is not None
     actor = f"admin:{message.from_user.id}" if message.from_user else "admin"
+    note = " ".join(note_words) or None
     try:
-        balance = await runtime.accounts.grant(target_id, amount, actor=actor, note=" ".join(note_words) or None)
-    except NotEnoughTokens as exc:
+        # Once per update: handed over again after a crash, it is not granted twice.
+        balance = await runtime.accounts.grant(target_id, amount, actor=actor, note=note, update_id=update.update_id)
+    except GrantRefused as exc:
         await reply(message, t.grant_refused.format(who=who, balance=exc.balance, removed=-amount))
+        return
+    if balance is None:
         return
     done = t.grant_done.format(who=who, amount=amount, balance=balance)
     if target_id != message.chat_id and not await _tell_member(context, target_id, amount, balance):
@@ -99,7 +102,7 @@ async def _tell_member(context: ContextTypes.DEFAULT_TYPE, user_id: int, amount:
 
 
 @admin_only
-async def users_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def users_command(_update: Update, message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     pages = users_pages(t, await runtime_of(context).accounts.usage_table())
     args = context.args or []
     page = _number(args[0]) if args else 1
@@ -107,7 +110,7 @@ async def users_command(message: Message, t: Texts, context: ContextTypes.DEFAUL
 
 
 @admin_only
-async def stats_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(_update: Update, message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     stats = await runtime.reports.usage()
     watch = watch_of(context)
@@ -123,7 +126,7 @@ async def stats_command(message: Message, t: Texts, context: ContextTypes.DEFAUL
 
 
 @admin_only
-async def ledger_command(message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ledger_command(_update: Update, message: Message, t: Texts, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     args = context.args or []
     member = await runtime.accounts.find(args[0]) if args else None

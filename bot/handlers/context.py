@@ -1,20 +1,23 @@
-"""What every handler needs from an update: the runtime, who is asking and in which language."""
+"""What every handler needs from an update: the services, who is asking and in which language."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
-from bot.db.users import Profile
 from bot.runtime import Runtime
+from bot.services.accounts import Profile
+from bot.services.inbox import Inbox
+from bot.services.photos import PhotoService
 from bot.services.provider_watch import ProviderWatch
-from bot.services.solving import SolveService
 from bot.texts import Language, Texts, pick_language, texts
 
 RUNTIME_KEY = "runtime"
-SOLVING_KEY = "solving"
+PHOTOS_KEY = "photos"
+INBOX_KEY = "inbox"
 WATCH_KEY = "provider_watch"
 
 
@@ -22,8 +25,12 @@ def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return cast(Runtime, context.bot_data[RUNTIME_KEY])
 
 
-def solving_of(context: ContextTypes.DEFAULT_TYPE) -> SolveService:
-    return cast(SolveService, context.bot_data[SOLVING_KEY])
+def photos_of(context: ContextTypes.DEFAULT_TYPE) -> PhotoService:
+    return cast(PhotoService, context.bot_data[PHOTOS_KEY])
+
+
+def inbox_of(context: ContextTypes.DEFAULT_TYPE) -> Inbox:
+    return cast(Inbox, context.bot_data[INBOX_KEY])
 
 
 def watch_of(context: ContextTypes.DEFAULT_TYPE) -> ProviderWatch | None:
@@ -48,6 +55,11 @@ def language_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> Language:
 
 def texts_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> Texts:
     return texts(language_of(update, context))
+
+
+def seconds(period: int | timedelta) -> float:
+    """A period as PTB gives it (seconds, or a timedelta since v22)."""
+    return period.total_seconds() if isinstance(period, timedelta) else float(period)
 
 
 async def reply(message: Message, text: str) -> Message:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.context import profile_of, reply, runtime_of, solving_of, texts_of
+from bot.handlers.context import photos_of, profile_of, reply, runtime_of, texts_of
 from bot.handlers.render import ask_admin_text
 from bot.handlers.render_reports import usage_text
 from bot.settings import SolverMode
@@ -25,7 +25,7 @@ async def balance_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(
         message,
         t.balance.format(
-            balance=balance, price=solving_of(context).price, local=local, ask_admin=ask_admin_text(t, admins)
+            balance=balance, price=photos_of(context).price, local=local, ask_admin=ask_admin_text(t, admins)
         ),
     )
 

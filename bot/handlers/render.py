@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.outcomes import Outcome
-from bot.services.pricing import LOCAL
-from bot.services.solving import RESTARTED
-from bot.solver.base import Solution
+from bot.services.notices import Answered, NotAnswered, Notice
+from bot.solver.base import Backend, Solution
 from bot.texts import Texts, texts
 
 
@@ -34,29 +32,44 @@ class AnswerUnits:
         lines = [t.answer.format(offset=self.drag(solution)), unit]
         if downscaled_photo and not self.display_width:
             lines.append(t.photo_hint)
-        if solution.backend == LOCAL:
+        if solution.backend == Backend.LOCAL:
             lines.append(t.answer_backend_local)
         lines.append(t.balance_line.format(balance=balance))
         return "\n".join(lines)
 
-    def outcome_text(self, outcome: Outcome) -> str:
-        t = texts(outcome.language)
-        if outcome.solution is not None:
-            return self.answer_text(t, outcome.solution, outcome.balance, downscaled_photo=outcome.downscaled_photo)
-        if outcome.error_code == RESTARTED:
-            cause = t.resend_after_restart
-        else:
-            cause = t.solve_failed.get(outcome.error_code or "", t.solve_failed["internal"])
-        money = t.refunded.format(tokens=outcome.refunded, balance=outcome.balance) if outcome.refunded else t.no_charge
-        return f"{cause}\n{money}"
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """Words the photo service's notices (the `Render` it is given)."""
+
+    units: AnswerUnits
+
+    def __call__(self, notice: Notice) -> str:
+        t = texts(notice.language)
+        if isinstance(notice, Answered):
+            answer = self.units.answer_text(
+                t, notice.solution, notice.balance, downscaled_photo=notice.downscaled_photo
+            )
+            return f"{t.already_solved}\n{answer}" if notice.again else answer
+        return problem_text(t, notice)
+
+
+def problem_text(t: Texts, notice: NotAnswered) -> str:
+    cause = t.problems[notice.code].format(
+        price=notice.price,
+        balance=notice.balance,
+        ask_admin=ask_admin_text(t, list(notice.admins)),
+        size_mb=notice.size_mb,
+    )
+    refund = notice.refund
+    if refund is None:
+        return cause
+    money = t.refunded.format(tokens=refund.tokens, balance=refund.balance) if refund.tokens else t.no_charge
+    return f"{cause}\n{money}"
 
 
 def ask_admin_text(t: Texts, admins: list[str]) -> str:
     return t.ask_admin_named.format(admins=", ".join(admins)) if admins else t.ask_admin
-
-
-def not_enough_tokens_text(t: Texts, *, price: int, balance: int, admins: list[str]) -> str:
-    return t.not_enough_tokens.format(price=price, balance=balance, ask_admin=ask_admin_text(t, admins))
 
 
 def _percent(t: Texts, share: float) -> str:

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.db.models import LedgerEntry
-from bot.db.usage import UserUsage
+from bot.services.accounts import LedgerLine, UserUsage
 from bot.services.reports import PERIODS, PeriodStats
 from bot.texts import Texts
 
@@ -103,7 +102,7 @@ def users_pages(t: Texts, rows: Sequence[UserUsage], per_page: int = 25) -> list
     return rendered
 
 
-def ledger_text(t: Texts, who: str, balance: int, entries: Iterable[LedgerEntry], timezone: ZoneInfo) -> str:
+def ledger_text(t: Texts, who: str, balance: int, entries: Iterable[LedgerLine], timezone: ZoneInfo) -> str:
     lines = [t.ledger_title.format(who=who, balance=balance)]
     for entry in entries:
         when = _local(entry.created_at, timezone).strftime("%Y-%m-%d %H:%M")

@@ -1,26 +1,19 @@
-"""Photos and image files in, solve requests out: the Telegram side of the solve loop."""
+"""Photos and image files in, photo requests out: the Telegram side of the solve loop.
+
+A handler only reads the update; the photo service (services/photos.py) takes the request from there, and marks
+the update handled when it records the photo, so the last handler group must not (ApplicationHandlerStop).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from dataclasses import dataclass
 
 from telegram import Chat, Message, Update
-from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.handlers.context import language_of, profile_of, reply, runtime_of, solving_of, texts_of
-from bot.handlers.render import AnswerUnits, not_enough_tokens_text
-from bot.images.uploads import UnusableImage, inspect_upload
-from bot.services.access import Access
-from bot.services.outcomes import ImageMessage, Verdict
-from bot.texts import Texts
+from bot.handlers.context import language_of, photos_of, profile_of, reply, texts_of
+from bot.services.requests import PhotoRequest
 
-log = logging.getLogger(__name__)
-
-# Telegram's Bot API refuses to hand bots files larger than this.
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 # Telegram scales photos down to this long side: such a photo's pixels are not the member's screen's.
 PHOTO_LONG_SIDE = 1280
 
@@ -54,7 +47,7 @@ async def on_image_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     explicit = chat.type == Chat.PRIVATE or (message.caption or "").strip().startswith("/solve")
     image = _image_file(message, any_document=explicit)
     if image is not None:
-        await _solve(update, context, message, image)
+        _hand_over(update, context, message, image)
 
 
 async def on_solve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,7 +62,7 @@ async def on_solve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if target is None or image is None:
         await reply(message, texts_of(update, context).reply_to_image)
         return
-    await _solve(update, context, target, image)
+    _hand_over(update, context, target, image, asked_again=True)
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,73 +70,24 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await reply(update.effective_message, texts_of(update, context).dm_hint)
 
 
-async def _solve(update: Update, context: ContextTypes.DEFAULT_TYPE, target: Message, image: _ImageFile) -> None:
-    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    if message is None or chat is None or user is None:
+def _hand_over(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, target: Message, image: _ImageFile, *, asked_again: bool = False
+) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
         return
-    runtime = runtime_of(context)
-    t = texts_of(update, context)
-    access = runtime.access.check(chat.id, private=chat.type == Chat.PRIVATE)
-    if access is not Access.SERVE:
-        if access is Access.REFUSE:
-            await reply(message, t.chat_not_allowed)
-        return
-    if image.size is not None and image.size > MAX_DOWNLOAD_BYTES:
-        await reply(target, t.too_big.format(size_mb=image.size / 1024 / 1024))
-        return
-    data = await _download(context, image, target, t)
-    if data is None:
-        return
-    request = ImageMessage(
-        chat_id=chat.id,
-        message_id=target.message_id,
-        profile=profile_of(user),
-        language=language_of(update, context),
-        file_id=image.file_id,
-        downscaled_photo=image.downscaled_photo,
+    photos_of(context).take(
+        PhotoRequest(
+            update_id=update.update_id,
+            chat_id=chat.id,
+            private_chat=chat.type == Chat.PRIVATE,
+            message_id=target.message_id,
+            profile=profile_of(user),
+            language=language_of(update, context),
+            file_id=image.file_id,
+            file_size=image.size,
+            downscaled_photo=image.downscaled_photo,
+            asked_again=asked_again,
+        )
     )
-    solving = solving_of(context)
-    admission = await solving.admit(request)
-    match admission.verdict:
-        case Verdict.ACCEPTED:
-            solving.start(admission, request, data, await _status_reply(target, t))
-        case Verdict.NOT_ENOUGH_TOKENS:
-            admins = await runtime.accounts.contacts(runtime.access.admins)
-            await reply(
-                target, not_enough_tokens_text(t, price=admission.price, balance=admission.balance, admins=admins)
-            )
-        case Verdict.ALREADY_SOLVED if message is not target:
-            # Someone asked again with /solve: give the answer back. The photo itself arriving again
-            # is Telegram redelivering after a restart, and its answer is already in the chat.
-            assert admission.answer is not None
-            answer = AnswerUnits(runtime.settings.puzzle_width).answer_text(t, admission.answer, admission.balance)
-            await reply(target, f"{t.already_solved}\n{answer}")
-        case _:
-            log.info("message %s/%s was already handled (%s)", chat.id, target.message_id, admission.verdict.value)
-
-
-async def _status_reply(target: Message, t: Texts) -> int | None:
-    """The "solving…" reply, to be edited into the answer; the solve goes ahead even if it cannot be sent."""
-    try:
-        return (await reply(target, t.solving)).message_id
-    except TelegramError as exc:
-        log.warning("could not send the status reply in chat %s: %s", target.chat_id, exc)
-        return None
-
-
-async def _download(context: ContextTypes.DEFAULT_TYPE, image: _ImageFile, target: Message, t: Texts) -> bytes | None:
-    """The file's bytes if it is a usable image; otherwise the member is told why (nothing is charged)."""
-    try:
-        file = await context.bot.get_file(image.file_id)
-        data = bytes(await file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("download of %s failed: %s", image.file_id, exc)
-        await reply(target, t.image_problem["download_failed"])
-        return None
-    try:
-        await asyncio.to_thread(inspect_upload, data)
-    except UnusableImage as exc:
-        log.info("refused an upload: %s", exc.reason)
-        await reply(target, t.image_problem[exc.reason])
-        return None
-    return data
+    raise ApplicationHandlerStop  # the photo service marks the update handled once the photo is recorded

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.context import profile_of, reply, runtime_of, solving_of, texts_of
+from bot.handlers.context import photos_of, profile_of, reply, runtime_of, texts_of
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -14,5 +14,5 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     runtime = runtime_of(context)
     balance = await runtime.accounts.visit(profile_of(user))
-    text = texts_of(update, context).help.format(price=solving_of(context).price, balance=balance)
+    text = texts_of(update, context).help.format(price=photos_of(context).price, balance=balance)
     await reply(message, text)

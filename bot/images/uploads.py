@@ -10,11 +10,10 @@ import struct
 import warnings
 import zlib
 from dataclasses import dataclass
-from typing import Literal
 
 from PIL import Image, UnidentifiedImageError
 
-Reason = Literal["empty", "not_an_image", "corrupt", "too_many_pixels", "too_small", "unsupported_format"]
+from bot.errors import ErrorCode
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP"})
 MIN_WIDTH, MIN_HEIGHT = 60, 40
@@ -46,49 +45,49 @@ class UploadedImage:
 class UnusableImage(Exception):
     """Why a file cannot be solved; `reason` is stable and names the text the member reads."""
 
-    def __init__(self, reason: Reason, detail: str = "") -> None:
+    def __init__(self, reason: ErrorCode, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason: Reason = reason
+        self.reason = reason
 
 
 def inspect_upload(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> UploadedImage:
     """Check format, size and that every pixel decodes; raises UnusableImage otherwise."""
     if not data:
-        raise UnusableImage("empty")
+        raise UnusableImage(ErrorCode.EMPTY)
     with warnings.catch_warnings():
         # Pillow only warns between its own limit and twice that; a warning is a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise UnusableImage("too_many_pixels", str(exc)) from None
+            raise UnusableImage(ErrorCode.TOO_MANY_PIXELS, str(exc)) from None
         except UnidentifiedImageError:
             raise UnusableImage(_unidentified(data)) from None
         except _DECODING_ERRORS as exc:
-            raise UnusableImage("corrupt", str(exc)) from None
+            raise UnusableImage(ErrorCode.CORRUPT, str(exc)) from None
     with image:
         image_format = _SAME_AS.get(image.format or "", image.format or "unknown")
         width, height = image.size
         # The header gives the size: a bomb is refused before a single pixel is decoded.
         if width * height > max_pixels:
-            raise UnusableImage("too_many_pixels", f"{width}×{height}")
+            raise UnusableImage(ErrorCode.TOO_MANY_PIXELS, f"{width}×{height}")
         if image_format not in ACCEPTED_FORMATS:
-            raise UnusableImage("unsupported_format", image_format)
+            raise UnusableImage(ErrorCode.UNSUPPORTED_FORMAT, image_format)
         if width < MIN_WIDTH or height < MIN_HEIGHT:
-            raise UnusableImage("too_small", f"{width}×{height}")
+            raise UnusableImage(ErrorCode.TOO_SMALL, f"{width}×{height}")
         try:
             image.load()  # a truncated or damaged file fails here, not in the solver
         except _DECODING_ERRORS as exc:
-            raise UnusableImage("corrupt", str(exc)) from None
+            raise UnusableImage(ErrorCode.CORRUPT, str(exc)) from None
     return UploadedImage(image_format, width, height)
 
 
-def _unidentified(data: bytes) -> Reason:
+def _unidentified(data: bytes) -> ErrorCode:
     """Why Pillow could not open the file, judging by its first bytes."""
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
-        return "unsupported_format"  # an iPhone's HEIC photo, or AVIF: images, just not ones we take
+        return ErrorCode.UNSUPPORTED_FORMAT  # an iPhone's HEIC photo, or AVIF: images, just not ones we take
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "corrupt"
+        return ErrorCode.CORRUPT
     if data[:2] == b"BM" and data[6:10] == b"\0\0\0\0":  # BMP: its two reserved fields are always zero
-        return "corrupt"
-    return "corrupt" if data.startswith(_SIGNATURES) else "not_an_image"
+        return ErrorCode.CORRUPT
+    return ErrorCode.CORRUPT if data.startswith(_SIGNATURES) else ErrorCode.NOT_AN_IMAGE

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.settings import Settings, SolverMode
-
-LOCAL = "local"
-OMOCAPTCHA = "omocaptcha"
+from bot.solver.base import Backend
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +17,8 @@ class Prices:
     @classmethod
     def from_settings(cls, settings: Settings) -> Prices:
         return cls(
-            {LOCAL: settings.tokens_per_local_solve, OMOCAPTCHA: settings.tokens_per_solve}, settings.solver_mode
+            {Backend.LOCAL: settings.tokens_per_local_solve, Backend.OMOCAPTCHA: settings.tokens_per_solve},
+            settings.solver_mode,
         )
 
     @property
@@ -27,9 +26,9 @@ class Prices:
         """Enough for whichever backend ends up answering."""
         match self.mode:
             case SolverMode.LOCAL:
-                return self.by_backend[LOCAL]
+                return self.by_backend[Backend.LOCAL]
             case SolverMode.OMOCAPTCHA:
-                return self.by_backend[OMOCAPTCHA]
+                return self.by_backend[Backend.OMOCAPTCHA]
             case SolverMode.AUTO:
                 return max(self.by_backend.values())
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.db.engine import SessionMaker
 from bot.db.history import RequestFact, ledger_totals, request_facts
 from bot.db.models import LedgerReason, RequestStatus
-from bot.services.pricing import LOCAL, OMOCAPTCHA
+from bot.solver.base import Backend
 
 PERIODS = ("today", "week", "all")
 
@@ -50,8 +50,8 @@ def summarize(facts: Sequence[RequestFact], ledger: dict[str, int]) -> PeriodSta
         succeeded=len(succeeded),
         failed=sum(fact.status == RequestStatus.FAILED for fact in facts),
         refused=refused,
-        local=sum(fact.solver == LOCAL for fact in succeeded),
-        paid=sum(fact.solver == OMOCAPTCHA for fact in succeeded),
+        local=sum(fact.solver == Backend.LOCAL for fact in succeeded),
+        paid=sum(fact.solver == Backend.OMOCAPTCHA for fact in succeeded),
         median_seconds=statistics.median(durations) if durations else None,
         p95_seconds=durations[min(len(durations) - 1, round(0.95 * (len(durations) - 1)))] if durations else None,
         tokens_spent=-(ledger.get(LedgerReason.SOLVE, 0) + ledger.get(LedgerReason.REFUND, 0)),

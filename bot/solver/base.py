@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import ClassVar, Protocol, runtime_checkable
+
+from bot.errors import ErrorCode
+
+
+class Backend(StrEnum):
+    """The backends that answer, by the name stored with each request and priced by the settings."""
+
+    LOCAL = "local"
+    OMOCAPTCHA = "omocaptcha"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +62,22 @@ def offset_share(offset: int, puzzle_width: int | None) -> float | None:
 JobCreated = Callable[[str], Awaitable[None]]
 
 
-class SolverError(Exception):
-    """Base of every solver failure. `code` is stable and stored in the database."""
+@runtime_checkable
+class JobRecord(Protocol):
+    """A JobCreated that also hears, just before a paid job may come into being, that one is being created.
 
-    code: ClassVar[str] = "solver_error"
+    A caller that records both knows after a crash whether a job may exist at the provider without its id:
+    only between the two calls. Paid backends call `creating` when they are handed one."""
+
+    async def creating(self) -> None: ...
+
+    async def __call__(self, job_id: str) -> None: ...
+
+
+class SolverError(Exception):
+    """Base of every solver failure. `code` is stable, stored in the database and keys the member's text."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.SOLVER_ERROR
 
     def __init__(self, message: str, *, job_id: str | None = None) -> None:
         super().__init__(message)
@@ -63,45 +85,45 @@ class SolverError(Exception):
 
 
 class InvalidApiKey(SolverError):
-    code = "invalid_key"
+    code = ErrorCode.INVALID_KEY
 
 
 class OutOfFunds(SolverError):
-    code = "out_of_funds"
+    code = ErrorCode.OUT_OF_FUNDS
 
 
 class Unsolvable(SolverError):
     """The provider gave up on this image (status `fail`)."""
 
-    code = "unsolvable"
+    code = ErrorCode.UNSOLVABLE
 
 
 class ProviderUnavailable(SolverError):
     """5xx, 429 or network failures that outlasted the retries."""
 
-    code = "unavailable"
+    code = ErrorCode.UNAVAILABLE
 
 
 class SolveTimeout(SolverError):
-    code = "timeout"
+    code = ErrorCode.TIMEOUT
 
 
 class ImageRejected(SolverError):
     """The provider refused the image itself (bad format, too large, ...)."""
 
-    code = "image_rejected"
+    code = ErrorCode.IMAGE_REJECTED
 
 
 class ProtocolError(SolverError):
     """An answer we cannot understand."""
 
-    code = "protocol"
+    code = ErrorCode.PROTOCOL
 
 
 class NoPuzzleFound(SolverError):
     """The local solver could not find a piece and its gap; it does not guess."""
 
-    code = "no_puzzle"
+    code = ErrorCode.NO_PUZZLE
 
 
 @runtime_checkable

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.app import BotApplication, build_application
-from bot.handlers.context import RUNTIME_KEY, SOLVING_KEY
+import bot.app
 from bot.runtime import Runtime
 from bot.services.accounts import Accounts
-from bot.services.solving import SolveService
 from bot.settings import Settings, load_settings
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_messages import Predicate
@@ -57,14 +55,9 @@ def bot_settings(tg: FakeTelegram, database: Path, **overrides: Any) -> Settings
 
 @dataclass
 class RunningBot:
-    app: BotApplication
+    parts: bot.app.RunningBot
     settings: Settings
     database: Path
-
-    @property
-    def solving(self) -> SolveService:
-        service: SolveService = self.app.bot_data[SOLVING_KEY]
-        return service
 
     @property
     def accounts(self) -> Accounts:
@@ -72,8 +65,10 @@ class RunningBot:
 
     @property
     def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.bot_data[RUNTIME_KEY]
-        return runtime
+        return self.parts.runtime
+
+    async def wait_idle(self) -> None:
+        await self.parts.wait_idle()
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.database) as connection:
@@ -95,22 +90,9 @@ def ledger_mismatches(database: Path) -> list[tuple[Any, ...]]:
 
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    """The Application as `captcha-bot run` runs it: initialise, post_init, poll; then the reverse."""
-    app = build_application(settings)
-    await app.initialize()
-    assert app.post_init is not None
-    assert app.post_shutdown is not None
-    assert app.updater is not None
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message"])
+    """The bot as `captcha-bot run` runs it, in this process; every ledger sums to its balance afterwards."""
     path = settings.sqlite_path()
     assert path is not None
-    try:
-        yield RunningBot(app, settings, path)
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await app.post_shutdown(app)
-        assert ledger_mismatches(path) == []
+    async with bot.app.running_bot(settings) as parts:
+        yield RunningBot(parts, settings, path)
+    assert ledger_mismatches(path) == []

@@ -260,7 +260,7 @@ async def test_a_redelivered_update_is_not_charged_twice(tg: FakeTelegram, omo: 
         tg.redeliver(tg.update_id_of(photo))
         tg.redeliver(tg.update_id_of(photo))
         await asyncio.sleep(0.5)
-        await bot.solving.wait_idle()
+        await bot.wait_idle()
         assert omo.jobs_created == 1
         assert bot.balance(anna.id) == 2
         assert len(tg.messages_in(dm)) == 1  # the answer, once: redeliveries are not answered again

@@ -8,16 +8,17 @@ import pytest
 
 from bot.db.history import RequestFact
 from bot.services.access import Access, ChatAccess
-from bot.services.pricing import LOCAL, OMOCAPTCHA, Prices
+from bot.services.pricing import Prices
 from bot.services.reports import summarize
 from bot.settings import SolverMode
+from bot.solver.base import Backend
 
 
 @pytest.mark.parametrize(("mode", "reserve"), [(SolverMode.LOCAL, 0), (SolverMode.OMOCAPTCHA, 2), (SolverMode.AUTO, 2)])
 def test_the_reservation_covers_the_dearest_backend_the_mode_may_use(mode: SolverMode, reserve: int) -> None:
-    prices = Prices({LOCAL: 0, OMOCAPTCHA: 2}, mode)
+    prices = Prices({Backend.LOCAL: 0, Backend.OMOCAPTCHA: 2}, mode)
     assert prices.reserve == reserve
-    assert prices.of(LOCAL) == 0
+    assert prices.of(Backend.LOCAL) == 0
 
 
 def test_unlisted_groups_are_refused_once_and_private_chats_always_served() -> None:

@@ -25,7 +25,9 @@ import httpx
 from bot.http_transport import AiohttpTransport
 from bot.settings import Settings
 from bot.solver.base import (
+    Backend,
     JobCreated,
+    JobRecord,
     ProviderUnavailable,
     Solution,
     SolverError,
@@ -106,7 +108,7 @@ class _Job:
 
 
 class OmoCaptchaSolver:
-    name = "omocaptcha"
+    name: str = Backend.OMOCAPTCHA
 
     def __init__(
         self,
@@ -123,6 +125,8 @@ class OmoCaptchaSolver:
     async def solve(self, image: bytes, *, on_job_created: JobCreated | None = None) -> Solution:
         loop = asyncio.get_running_loop()
         started = loop.time()
+        if isinstance(on_job_created, JobRecord):
+            await on_job_created.creating()
         wire_id = await self._create_job(image)
         created = loop.time()
         if on_job_created is not None:

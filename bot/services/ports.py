@@ -1,0 +1,61 @@
+"""What the photo service needs from the chat side, implemented over Telegram by handlers/telegram_chat.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.solver.base import Solution
+from bot.texts import Language
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """The answer drawn on the member's own image: kept in memory only, for the first delivery attempt."""
+
+    image: bytes
+    solution: Solution
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """A message the bot owes a chat, as the outbox holds it."""
+
+    id: int  # in the outbox
+    chat_id: int
+    reply_to: int  # the member's message it answers
+    text: str
+    replaces: int | None = None  # the "solving…" reply it is edited into (or that makes way for a picture)
+    picture: Picture | None = None
+
+
+class TryLater(Exception):
+    """Telegram could not be reached or asked to wait; nothing was done. `after`: the wait Telegram asked for."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class ChatGone(Exception):
+    """The chat refuses the bot for good: blocked by the user, kicked from the group, deleted."""
+
+
+class Refused(Exception):
+    """Telegram will never take this (a file it cannot hand out, a message it will not send)."""
+
+
+class Courier(Protocol):
+    async def deliver(self, message: OutgoingMessage) -> None:
+        """Edit the placeholder into the message, or send it; raises TryLater, ChatGone or Refused."""
+        ...
+
+
+class Chat(Courier, Protocol):
+    async def download(self, file_id: str) -> bytes:
+        """The file's bytes; raises TryLater or Refused."""
+        ...
+
+    async def placeholder(self, chat_id: int, reply_to: int, language: Language) -> int:
+        """Send the "solving…" reply; its message id. Raises TryLater, ChatGone or Refused."""
+        ...
