@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from bot.cli.output import fail
+from bot.cli.output import EXIT_USAGE, fail
 from bot.runtime import open_runtime
-from bot.services.accounts import GrantRefused
+from bot.services.accounts import GrantOutOfBounds, GrantRefused, check_grant
 from bot.settings import Settings
 
 
@@ -28,6 +28,10 @@ async def list_users(settings: Settings, as_json: bool) -> int:
 
 
 async def grant(settings: Settings, user_id: int, amount: int, note: str | None) -> int:
+    try:
+        check_grant(user_id, amount)  # before opening anything: the chat's /grant has the same bounds
+    except GrantOutOfBounds as exc:
+        return fail(f"refused: {exc}", EXIT_USAGE)
     async with open_runtime(settings) as runtime:
         try:
             balance = await runtime.accounts.grant(user_id, amount, actor="cli", note=note)

@@ -89,6 +89,12 @@ def test_grant_and_users_from_the_command_line(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "would take the balance below zero" in refused.stderr
 
+    for user_id, amount in (("1000000000000000000000000000000", "5"), ("42", "1000000000000000000000000000000")):
+        impossible = run_cli(tmp_path, env, "grant", user_id, amount)
+        assert impossible.returncode == 2
+        assert len(impossible.stderr.strip().splitlines()) == 1, impossible.stderr  # one line, no traceback
+        assert impossible.stderr.startswith("captcha-bot: refused: ")
+
     users = json.loads(run_cli(tmp_path, env, "users", "--json").stdout)
     assert users == [
         {

@@ -115,7 +115,11 @@ async def test_grants_that_cannot_apply_are_explained(tg: FakeTelegram, omo: Fak
         assert (await say(tg, boss, "/grant @nobody 3")).text == (
             "I don't know @nobody: they have to message me first, or use their numeric id."
         )
-        for wrong in ("/grant", "/grant @anna", "/grant @anna lots"):
+        huge = "1000000000000000000000000000000"
+        assert (await say(tg, boss, f"/grant {huge} 5")).text == (
+            f"I don't know {huge}: they have to message me first, or use their numeric id."
+        )
+        for wrong in ("/grant", "/grant @anna", "/grant @anna lots", f"/grant @anna {huge}"):
             assert ((await say(tg, boss, wrong)).text or "").startswith("Usage: /grant <user_id|@username> <amount>")
         assert (await say(tg, boss, "/grant @anna -2")).text == "✅ @anna: -2 token(s), balance now 0."
         assert bot.balance(anna.id) == 0
