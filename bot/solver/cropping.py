@@ -4,6 +4,9 @@ A phone or desktop capture is mostly page; OmoCaptcha's workers answer better, a
 they see the puzzle alone. The cut keeps the picture's scale, and an offset is the difference of two x's in the
 same picture, so the provider's answer needs no conversion. Only pixels are sent: a file much larger than its
 pixels (a small PNG carrying megabytes of metadata) is re-encoded losslessly first.
+
+A small picture is a crop already: it goes to the provider at once, and the puzzle's width (for the answer's
+units) is measured while the provider works, so a burst of photos reaches the provider no later for it.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from bot.solver.local.solver import located_area
 SURE_AREA = 0.6  # the locator's score from which its first area is the puzzle (bench/local_solver.py)
 CUT_MARGIN = 0.03  # of the puzzle's width kept around the puzzle and its slider bar
 _BYTES_PER_PIXEL = 4  # a file above this many bytes per pixel carries more than its pixels
+CUT_FROM_PIXELS = 500_000  # smaller pictures are sent whole: the puzzle is most of them
 
 
 @dataclass(frozen=True, slots=True)
 class ProviderPicture:
     data: bytes
     puzzle: Box | None  # in pixels of the member's picture, when the puzzle was located
+    small: bool = False  # sent whole without looking for the puzzle: see CUT_FROM_PIXELS
 
 
 class CroppingSolver:
@@ -37,10 +42,14 @@ class CroppingSolver:
 
     async def solve(self, image: bytes, *, on_job_created: JobCreated | None = None) -> Solution:
         picture = await asyncio.to_thread(provider_picture, image)
-        solution = await self._provider.solve(picture.data, on_job_created=on_job_created)
-        if picture.puzzle is None:
+        solving = self._provider.solve(picture.data, on_job_created=on_job_created)
+        if picture.small:
+            solution, puzzle = await asyncio.gather(solving, asyncio.to_thread(puzzle_in, image))
+        else:
+            solution, puzzle = await solving, picture.puzzle
+        if puzzle is None:
             return solution
-        return replace(solution, puzzle_width=picture.puzzle.width, puzzle=picture.puzzle)
+        return replace(solution, puzzle_width=puzzle.width, puzzle=puzzle)
 
     async def resume(self, job_id: str) -> Solution:
         return await self._provider.resume(job_id)
@@ -51,16 +60,27 @@ def provider_picture(data: bytes) -> ProviderPicture:
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-            area = located_area(image, SURE_AREA)  # may decode a large JPEG at a reduced size
+            small = width * height < CUT_FROM_PIXELS
+            area = None if small else located_area(image, SURE_AREA)  # may decode a large JPEG reduced
         with Image.open(io.BytesIO(data)) as image:
             if area is not None:
                 puzzle, slider = area
                 return ProviderPicture(_png(image.convert("RGB").crop(_cut(puzzle, slider, width, height))), puzzle)
             if len(data) > _BYTES_PER_PIXEL * width * height:
-                return ProviderPicture(_png(image.convert("RGB")), None)
-            return ProviderPicture(data, None)
+                return ProviderPicture(_png(image.convert("RGB")), None, small)
+            return ProviderPicture(data, None, small)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return ProviderPicture(data, None)  # the provider says what it makes of it
+
+
+def puzzle_in(data: bytes) -> Box | None:
+    """Where the puzzle is, when the locator is sure. Synchronous: run it in a worker thread."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            area = located_area(image, SURE_AREA)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    return area[0] if area else None
 
 
 def _cut(puzzle: Box, slider: Box | None, width: int, height: int) -> tuple[int, int, int, int]:

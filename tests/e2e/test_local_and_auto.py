@@ -180,3 +180,22 @@ async def test_the_paid_api_gets_the_puzzle_alone_and_its_answer_comes_in_the_sa
     width, height = sent_sizes[0]
     assert abs(width - SAMPLE_PUZZLE_WIDTH * scale * 1.06) <= 6  # the puzzle and a margin, not the phone's screen
     assert height < 1280 / 3
+
+
+async def test_a_small_screenshot_goes_to_the_paid_api_whole_and_its_answer_still_has_its_share(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    received: list[bytes] = []
+
+    def answer(image: bytes) -> str:
+        received.append(image)
+        return str(SAMPLE_OFFSET)
+
+    omo.answer = answer
+    async with running_bot(bot_settings(tg, tmp_path / "bot.sqlite3", initial_tokens=1, **paid_solver(omo))):
+        anna = tg.user("Anna")
+        sent = tg.send_document(anna, tg.private_chat(anna), sample_screenshot(), "puzzle.png", "image/png")
+        reply = await tg.wait_for(replies_to(sent, settled=True))
+        assert "(pixels of your picture;" in (reply.text or "")
+        assert abs(share_in(reply.text) - SAMPLE_OFFSET / SAMPLE_PUZZLE_WIDTH) <= 0.006
+    assert received == [sample_screenshot()]  # a crop already: sent as it came, not cut again
