@@ -152,22 +152,15 @@ class PhotoService:
             return None
 
     async def _solve(self, job: Job, image: bytes) -> None:
-        """Solved while the "solving…" reply goes out: the answer takes its place."""
+        if job.placeholder is None:
+            try:
+                job = await self._announce(job)
+            except ChatGone as exc:
+                log.warning("chat %s refuses the bot (%s): request %s is dropped", job.chat_id, exc, job.request_id)
+                await self._close(job, ErrorCode.CHAT_GONE)
+                return
         record = _PaidJobRecord(self._books, job.request_id)
-        solving = asyncio.create_task(self._attempt(job, lambda: self._solver.solve(image, on_job_created=record)))
-        try:
-            if job.placeholder is None:
-                try:
-                    job = await self._announce(job)
-                except ChatGone as exc:
-                    log.warning("chat %s refuses the bot (%s): request %s is dropped", job.chat_id, exc, job.request_id)
-                    solving.cancel()
-                    await asyncio.gather(solving, return_exceptions=True)
-                    await self._close(job, ErrorCode.CHAT_GONE)
-                    return
-            outcome = await solving
-        finally:
-            solving.cancel()  # when this path itself is cancelled
+        outcome = await self._attempt(job, lambda: self._solver.solve(image, on_job_created=record))
         await self._close(job, outcome, image)
 
     async def _solve_again(self, job: Job) -> None:
