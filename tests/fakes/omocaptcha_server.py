@@ -121,6 +121,10 @@ class FakeOmoCaptcha:
         """Faults for the next getJobResult requests, one each, in order."""
         self.balance_faults: deque[Fault] = deque()
         """Faults for the next getBalance requests, one each, in order."""
+        self.on_job_created: Callable[[FakeJob], None] | None = None
+        """Called the moment a paid job exists, before createJob is answered (say, to kill the bot then)."""
+        self.on_result: Callable[[FakeJob], None] | None = None
+        """Called when a poll first reports a job's final status, before that poll is answered."""
 
         self.jobs: dict[int, FakeJob] = {}
         """Every paid job by id."""
@@ -221,6 +225,8 @@ class FakeOmoCaptcha:
         if not image:
             return self._error(INVALID_IMAGE_MESSAGE)
         job = self._new_job(image)
+        if self.on_job_created is not None:
+            self.on_job_created(job)
         return self._ok({"job_id": job.job_id, "message": "Create job success."})
 
     def _answer_job_result(self, payload: JSONDict, job: FakeJob | None) -> str:
@@ -233,6 +239,8 @@ class FakeOmoCaptcha:
             return self._ok({"status": self.pending_status})
         if job.final_status is None:
             job.final_status, job.delivered_at, job.delivered_wall = job.outcome, now, time.time()
+            if self.on_result is not None:
+                self.on_result(job)
         if job.outcome == "fail":
             return self._ok({"status": "fail", "message": "Job failed."})
         if self.result_shape == "bytrade":

@@ -11,6 +11,11 @@ The test plays the users (`user`, `group`, `send_text`, `send_photo`, `send_docu
 talks HTTP to it as to api.telegram.org, and every call and outgoing message is recorded (`calls`,
 `messages_in`, `wait_for`). Groups behave as with privacy mode on unless the bot is made an administrator
 (`set_member_status(group, tg.bot, "administrator")`) or the fake is built with `privacy_mode=False`.
+
+Bad days: `fail_next` answers the next calls of a method with an error; `go_down("502" | "drop")` makes every
+call fail (Bad Gateway, or the connection closed unanswered) until `come_back()`; `block_bot(user)` answers
+every send to that user's chat with 403 "bot was blocked by the user"; `on_call(method, action)` runs `action`
+(say, killing the bot's process) the moment a matching call arrives, before it is answered.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self
 
 from aiohttp import web
 
@@ -38,6 +43,12 @@ _MAX_UPLOAD = 64 * 1024 * 1024
 
 ReplyTo = int | JSONDict | SentMessage | None
 Runner = Callable[[web.Request, Params], Awaitable[web.StreamResponse]]
+Outage = Literal["502", "drop"]
+# Methods that write to a chat: what a user who blocked the bot refuses.
+_SENDS = frozenset(
+    {"sendmessage", "sendphoto", "editmessagetext", "editmessagecaption", "deletemessage", "sendchataction"}
+)
+_BLOCKED = "Forbidden: bot was blocked by the user"
 
 
 @dataclass(slots=True)
@@ -70,6 +81,9 @@ class FakeTelegram:
         self._calls: list[Call] = []
         self._call_watch: Watch[Call] = Watch()
         self._failures: defaultdict[str, list[ApiError]] = defaultdict(list)
+        self._outage: Outage | None = None
+        self._blocked: set[int] = set()
+        self._hooks: list[tuple[str, Callable[[Call], bool], Callable[[Call], None]]] = []
         self._update_ids: dict[tuple[int, int], int] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -223,6 +237,25 @@ class FakeTelegram:
             error = ApiError(error_code, description, retry_after=retry_after if error_code == 429 else None)
             self._failures[method.lower()].append(error)
 
+    def go_down(self, how: Outage = "502") -> None:
+        """Every call from now on fails, file downloads included: answered 502 Bad Gateway, or ("drop") the
+        connection is closed without an answer, as a proxy in trouble does. Until `come_back()`."""
+        self._outage = how
+
+    def come_back(self) -> None:
+        self._outage = None
+
+    def block_bot(self, user: User) -> None:
+        """The user blocked the bot: every message to their chat is refused with 403, for good."""
+        self._blocked.add(user.id)
+
+    def on_call(
+        self, method: str, action: Callable[[Call], None], when: Callable[[Call], bool] = lambda call: True
+    ) -> None:
+        """Run `action` once, on arrival of the first call of `method` that satisfies `when` (its parameters read,
+        not yet answered)."""
+        self._hooks.append((method.lower(), when, action))
+
     # -- what the bot did ----------------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:
@@ -275,14 +308,30 @@ class FakeTelegram:
             if "file_path" in request.match_info:
                 call.params["file_path"] = request.match_info["file_path"]
             self._call_watch.notify(call)
+            self._run_hooks(call)
+            if self._outage == "drop" and request.transport is not None:
+                call.error_code = -1
+                request.transport.abort()
+                return web.Response(status=502)  # never reaches the bot
+            if self._outage == "502":
+                raise ApiError(502, "Bad Gateway")
             if request.match_info["token"] != self.token:
                 raise ApiError(401)
             if failures := self._failures.get(method.lower()):
                 raise failures.pop(0)
+            if method.lower() in _SENDS and call.params.get("chat_id") in self._blocked:
+                raise ApiError(403, _BLOCKED)
             return await run(request, Params(call.params))
         except ApiError as error:
             call.error_code = error.error_code
             return web.json_response(error.payload(), status=error.error_code)
+
+    def _run_hooks(self, call: Call) -> None:
+        for hook in list(self._hooks):
+            method, when, action = hook
+            if call.method.lower() == method and when(call):
+                self._hooks.remove(hook)
+                action(call)
 
     async def _run_method(self, request: web.Request, params: Params) -> web.StreamResponse:
         implementation = self._methods.get(request.match_info["method"].lower())

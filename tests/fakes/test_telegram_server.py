@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 from telegram import Bot, BotCommand, BotCommandScopeChat, Message, Update
-from telegram.error import BadRequest, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from tests.fakes.telegram_params import Upload
@@ -312,3 +312,35 @@ async def test_wait_for_reports_what_the_bot_sent_when_nothing_matches(tg: FakeT
 
     with pytest.raises(TimeoutError, match="something else"):
         await tg.wait_for(lambda m: m.text == "never", timeout=0.05)
+
+
+@pytest.mark.parametrize("how", ["502", "drop"])
+async def test_an_outage_fails_every_call_until_telegram_comes_back(tg: FakeTelegram, bot: Bot, how: Any) -> None:
+    alice = tg.user()
+    tg.go_down(how)
+    with pytest.raises(NetworkError) as failed:
+        await bot.send_message(alice.id, "anyone there?")
+    assert not isinstance(failed.value, BadRequest)
+    assert tg.messages_in(alice.id) == []
+    tg.come_back()
+    await bot.send_message(alice.id, "back")
+    assert [m.text for m in tg.messages_in(alice.id)] == ["back"]
+
+
+async def test_a_user_who_blocked_the_bot_refuses_its_messages_for_good(tg: FakeTelegram, bot: Bot) -> None:
+    alice, bob = tg.user("Alice"), tg.user("Bob")
+    tg.block_bot(alice)
+    for _ in range(2):
+        with pytest.raises(Forbidden, match="bot was blocked by the user"):
+            await bot.send_message(alice.id, "hello?")
+    await bot.send_message(bob.id, "hello")
+    assert [m.text for m in tg.messages_in(bob.id)] == ["hello"]
+
+
+async def test_an_action_runs_once_when_a_matching_call_arrives(tg: FakeTelegram, bot: Bot) -> None:
+    alice = tg.user()
+    seen: list[str] = []
+    tg.on_call("sendMessage", lambda call: seen.append(call.params["text"]), when=lambda c: c.params["text"] == "b")
+    for text in ("a", "b", "b"):
+        await bot.send_message(alice.id, text)
+    assert seen == ["b"]
