@@ -1,18 +1,14 @@
-"""The `captcha-bot` command as a real process: run, CLI commands, and a crash with jobs in flight."""
+"""The `captcha-bot` command as a real process: run, and the CLI commands beside it (crashes: test_crashes.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import signal
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 from tests.e2e.harness import ledger_mismatches, replies_to
-from tests.e2e.images import plain_png
 from tests.e2e.process import bot_environment, bot_process, run_cli, run_cli_async
-from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_server import FakeTelegram
 
 
@@ -24,22 +20,6 @@ def telegram_env(tg: FakeTelegram, database: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite+aiosqlite:///{database}",
         ANSWER_IMAGE="false",
     )
-
-
-def submitted(database: Path) -> int:
-    """Requests whose provider job id is on disk (0 until the bot has created its tables)."""
-    with sqlite3.connect(database) as connection:
-        try:
-            (count,) = connection.execute("SELECT COUNT(*) FROM solve_requests WHERE status = 'submitted'").fetchone()
-        except sqlite3.OperationalError:
-            return 0
-    return int(count)
-
-
-async def eventually(condition: Callable[[], bool], seconds: float = 15.0) -> None:
-    async with asyncio.timeout(seconds):
-        while not condition():  # noqa: ASYNC110 -- the condition is another process's effect on the fakes
-            await asyncio.sleep(0.02)
 
 
 async def test_run_answers_start_in_both_languages_and_never_logs_the_token(tg: FakeTelegram, tmp_path: Path) -> None:
@@ -89,11 +69,11 @@ def test_grant_and_users_from_the_command_line(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "would take the balance below zero" in refused.stderr
 
-    for user_id, amount in (("1000000000000000000000000000000", "5"), ("42", "1000000000000000000000000000000")):
-        impossible = run_cli(tmp_path, env, "grant", user_id, amount)
-        assert impossible.returncode == 2
-        assert len(impossible.stderr.strip().splitlines()) == 1, impossible.stderr  # one line, no traceback
-        assert impossible.stderr.startswith("captcha-bot: refused: ")
+    impossible = run_cli(tmp_path, env, "grant", "1000000000000000000000000000000", "5")
+    assert impossible.returncode == 2
+    assert impossible.stderr.strip().splitlines() == [  # one line, not SQLite's OverflowError traceback
+        "captcha-bot: refused: 1000000000000000000000000000000 is not a Telegram user id (1 to 2^52)"
+    ]
 
     users = json.loads(run_cli(tmp_path, env, "users", "--json").stdout)
     assert users == [
@@ -111,48 +91,6 @@ def test_grant_and_users_from_the_command_line(tmp_path: Path) -> None:
         }
     ]
     assert ledger_mismatches(tmp_path / "data" / "bot.sqlite3") == []
-
-
-async def test_a_killed_bot_answers_every_photo_after_restart_and_charges_once(
-    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
-) -> None:
-    omo.solve_delay = 2.0
-    database = tmp_path / "bot.sqlite3"
-    env = telegram_env(tg, database) | {
-        "INITIAL_TOKENS": "5",
-        "SOLVER": "omocaptcha",
-        "OMOCAPTCHA_API_KEY": "test-key",
-        "OMOCAPTCHA_BASE_URL": omo.base_url,
-        "OMOCAPTCHA_FIRST_POLL_DELAY": "0.2",
-        "OMOCAPTCHA_POLL_INTERVAL": "0.2",
-        "MAX_CONCURRENT_JOBS": "3",
-    }
-    anna, bob = tg.user("Anna"), tg.user("Bob", language_code="vi")
-    photos = [
-        tg.send_photo(anna, tg.private_chat(anna), plain_png(colour=(1, 2, 3))),
-        tg.send_photo(anna, tg.private_chat(anna), plain_png(colour=(4, 5, 6))),
-        tg.send_photo(bob, tg.private_chat(bob), plain_png(colour=(7, 8, 9))),
-        tg.send_photo(bob, tg.private_chat(bob), plain_png(colour=(10, 11, 12))),  # waits for a free slot
-    ]
-    async with bot_process(tmp_path, env, tmp_path / "first.log") as first:
-        # Three jobs at the provider (and their ids on disk), the fourth charged and queued behind them:
-        # then the plug is pulled.
-        await eventually(lambda: submitted(database) == 3 and len(tg.calls("sendMessage")) == 4)
-        first.send_signal(signal.SIGKILL)
-        await first.wait()
-
-    async with bot_process(tmp_path, env, tmp_path / "second.log"):
-        settled = [await tg.wait_for(replies_to(photo, settled=True), timeout=30) for photo in photos]
-
-    texts = [message.text or "" for message in settled]
-    # Three reached the provider and were resumed; the one still queued was solved from its file after the restart.
-    assert sum(text.startswith("➡️ 100 px") for text in texts) == 4
-    balances = sqlite3.connect(database).execute("SELECT SUM(balance) FROM users").fetchone()
-    assert balances == (5 + 5 - 4,)  # each answer charged once
-    assert omo.jobs_created == 4  # nothing sent to the provider twice
-    assert len({job.image for job in omo.jobs.values()}) == 4
-    assert all(len(job.polls) >= 1 for job in omo.jobs.values())
-    assert ledger_mismatches(database) == []
 
 
 async def test_the_command_line_works_while_the_bot_runs(tg: FakeTelegram, tmp_path: Path) -> None:

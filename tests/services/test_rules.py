@@ -8,6 +8,7 @@ import pytest
 
 from bot.db.history import RequestFact
 from bot.services.access import Access, ChatAccess
+from bot.services.accounts import GrantOutOfBounds, check_grant
 from bot.services.pricing import Prices
 from bot.services.reports import summarize
 from bot.settings import SolverMode
@@ -19,6 +20,13 @@ def test_the_reservation_covers_the_dearest_backend_the_mode_may_use(mode: Solve
     prices = Prices({Backend.LOCAL: 0, Backend.OMOCAPTCHA: 2}, mode)
     assert prices.reserve == reserve
     assert prices.of(Backend.LOCAL) == 0
+
+
+@pytest.mark.parametrize(("user_id", "amount"), [(10**30, 5), (0, 5), (42, 10**30), (42, -(10**6) - 1)])
+def test_grants_beyond_a_telegram_user_id_or_a_million_tokens_are_refused(user_id: int, amount: int) -> None:
+    with pytest.raises(GrantOutOfBounds):
+        check_grant(user_id, amount)
+    check_grant(42, 10**6)
 
 
 def test_unlisted_groups_are_refused_once_and_private_chats_always_served() -> None:
