@@ -67,6 +67,11 @@ class Outbox:
         await self._load()
         self._worker = asyncio.create_task(self._run())
 
+    @property
+    def held(self) -> int:
+        """Messages in memory: waiting, deferred or being delivered (never more than `memory`)."""
+        return self._held()
+
     def post(self, message: OutgoingMessage) -> None:
         """Deliver a message already written to the outbox."""
         if self._held() >= self._memory:
@@ -155,14 +160,15 @@ class Outbox:
         heapq.heappush(self._deferred, _Deferred(due, next(self._order), replace(message, picture=None)))
 
     def _telegram_unreachable(self, message: OutgoingMessage, exc: TryLater) -> None:
-        """Hold everything back for a while; the message goes first when sending resumes (as text: a picture
-        is not kept for long)."""
+        """Hold everything back for a while; the message goes back in its place, oldest first (as text: a
+        picture is not kept for long)."""
         now = asyncio.get_running_loop().time()
         if now >= self._quiet_until:  # the first failure of a round sets the next wait; the others share it
             wait = next(self._waits)
             self._quiet_until = now + wait
             log.warning("Telegram cannot be reached (%s); delivering again in %.1f s", exc, wait)
-        self._ready.appendleft(replace(message, picture=None))
+        self._ready.append(replace(message, picture=None))
+        self._ready = deque(sorted(self._ready, key=lambda waiting: waiting.id))
 
     def _settle(self, message_id: int, state: OutboxState, reason: str | None) -> None:
         self._surprises.pop(message_id, None)

@@ -1,0 +1,51 @@
+"""The outbox on a real SQLite file and the fake Bot API: what a previous run left pending is delivered, a page
+at a time, once Telegram answers again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from telegram import Bot
+
+from bot.db.engine import SessionMaker, create_engine, create_sessionmaker
+from bot.db.migrate import upgrade_database
+from bot.db.models import OutboxMessage
+from bot.db.outbox import NewMessage, add_messages
+from bot.handlers.render import AnswerUnits
+from bot.handlers.telegram_chat import TelegramChat
+from bot.services.outbox import Outbox
+from bot.settings import Settings
+from tests.fakes.telegram_server import FakeTelegram
+
+
+@pytest.fixture
+async def sessions(tmp_path: Path) -> AsyncIterator[SessionMaker]:
+    engine = create_engine(Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"))
+    await upgrade_database(engine)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_pending_messages_are_delivered_in_pages_once_telegram_answers(
+    tg: FakeTelegram, sessions: SessionMaker
+) -> None:
+    anna = tg.user("Anna")
+    async with sessions.begin() as session:  # as a run that died left them
+        await add_messages(session, [NewMessage(anna.id, 1, None, None, f"answer {n}") for n in range(5)])
+    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
+        outbox = Outbox(sessions, TelegramChat(bot, units=AnswerUnits(None)), memory=2)
+        tg.go_down("502")
+        await outbox.start()
+        for _ in range(10):
+            assert outbox.held <= 2
+            await asyncio.sleep(0.05)
+        tg.come_back()
+        await asyncio.wait_for(outbox.wait_idle(), 10)
+        await outbox.stop()
+    assert [message.text for message in tg.messages_in(anna.id)] == [f"answer {n}" for n in range(5)]
+    async with sessions() as session:
+        assert set(await session.scalars(select(OutboxMessage.state))) == {"delivered"}
