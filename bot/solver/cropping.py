@@ -39,17 +39,24 @@ class CroppingSolver:
     def __init__(self, provider: ResumableSolver) -> None:
         self._provider = provider
         self.name = provider.name
+        # One measurement at a time: in a burst, several threads running the locator would take the GIL from
+        # the event loop that sends the other photos to the provider (bench/throughput.py).
+        self._measuring = asyncio.Semaphore(1)
 
     async def solve(self, image: bytes, *, on_job_created: JobCreated | None = None) -> Solution:
         picture = await asyncio.to_thread(provider_picture, image)
         solving = self._provider.solve(picture.data, on_job_created=on_job_created)
         if picture.small:
-            solution, puzzle = await asyncio.gather(solving, asyncio.to_thread(puzzle_in, image))
+            solution, puzzle = await asyncio.gather(solving, self._measure(image))
         else:
             solution, puzzle = await solving, picture.puzzle
         if puzzle is None:
             return solution
         return replace(solution, puzzle_width=puzzle.width, puzzle=puzzle)
+
+    async def _measure(self, image: bytes) -> Box | None:
+        async with self._measuring:
+            return await asyncio.to_thread(puzzle_in, image)
 
     async def resume(self, job_id: str) -> Solution:
         return await self._provider.resume(job_id)
