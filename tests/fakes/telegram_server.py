@@ -16,13 +16,17 @@ Bad days: `fail_next` answers the next calls of a method with an error; `go_down
 call fail (Bad Gateway, or the connection closed unanswered) until `come_back()`; `block_bot(user)` answers
 every send to that user's chat with 403 "bot was blocked by the user"; `on_call(method, action)` runs `action`
 (say, killing the bot's process) the moment a matching call arrives, before it is answered.
+
+Within Telegram's real limits, off unless asked for: `flood_limits=TELEGRAM_LIMITS` (or
+`enforce_flood_limits`, until `lift_flood_limits()`) refuses messages sent or edited beyond Telegram's flood
+limits with 429 "Too Many Requests: retry after N", counted in `flood_errors`.
 """
 
 from __future__ import annotations
 
 import socket
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -31,6 +35,7 @@ from typing import Literal, Self
 from aiohttp import web
 
 from tests.fakes.telegram_files import FileStore
+from tests.fakes.telegram_flood import TELEGRAM_LIMITS, Clock, FloodControl, FloodLimits
 from tests.fakes.telegram_messages import MessageStore, Predicate, SentMessage
 from tests.fakes.telegram_methods import BotApi
 from tests.fakes.telegram_objects import Chat, Directory, MemberStatus, User, command_entities, has_command_for
@@ -49,6 +54,8 @@ _SENDS = frozenset(
     {"sendmessage", "sendphoto", "editmessagetext", "editmessagecaption", "deletemessage", "sendchataction"}
 )
 _BLOCKED = "Forbidden: bot was blocked by the user"
+# Methods that send or edit a message: what Telegram's flood limits count.
+MESSAGES = frozenset({"sendmessage", "sendphoto", "editmessagetext", "editmessagecaption"})
 
 
 @dataclass(slots=True)
@@ -60,6 +67,7 @@ class Call:
     monotonic: float  # time.monotonic() on arrival
     wall: float  # time.time() on arrival
     error_code: int | None = None  # set when the fake answered with an error
+    retry_after: int | None = None  # set when that error was 429 Too Many Requests: the seconds it told to wait
 
     @property
     def ok(self) -> bool:
@@ -67,7 +75,14 @@ class Call:
 
 
 class FakeTelegram:
-    def __init__(self, token: str = "123:ABC", *, bot_username: str = "captcha_test_bot", privacy_mode: bool = True):
+    def __init__(
+        self,
+        token: str = "123:ABC",
+        *,
+        bot_username: str = "captcha_test_bot",
+        privacy_mode: bool = True,
+        flood_limits: FloodLimits | None = None,
+    ):
         self.token = token
         self.bot = User(int(token.split(":", 1)[0]), "Captcha Bot", bot_username, is_bot=True)
         self._privacy_mode = privacy_mode
@@ -84,6 +99,8 @@ class FakeTelegram:
         self._outage: Outage | None = None
         self._blocked: set[int] = set()
         self._hooks: list[tuple[str, Callable[[Call], bool], Callable[[Call], None]]] = []
+        self._flood = None if flood_limits is None else FloodControl(flood_limits)
+        self._flood_refusals: Counter[int] = Counter()
         self._update_ids: dict[tuple[int, int], int] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -256,6 +273,24 @@ class FakeTelegram:
         not yet answered)."""
         self._hooks.append((method.lower(), when, action))
 
+    # -- Telegram's limits ---------------------------------------------------------------------------
+
+    def enforce_flood_limits(self, limits: FloodLimits = TELEGRAM_LIMITS, *, clock: Clock = time.monotonic) -> None:
+        """From now on, messages beyond `limits` (Telegram's, TELEGRAM_LIMITS, by default) are refused with 429 and
+        parameters.retry_after, and not sent; counting starts afresh. `clock` lets a test play the time."""
+        self._flood = FloodControl(limits, clock)
+
+    def lift_flood_limits(self) -> None:
+        self._flood = None
+
+    @property
+    def flood_errors(self) -> int:
+        """How many messages the flood limits refused (not counting 429s made by `fail_next`)."""
+        return self._flood_refusals.total()
+
+    def flood_errors_in(self, chat: Chat | int) -> int:
+        return self._flood_refusals[chat if isinstance(chat, int) else chat.id]
+
     # -- what the bot did ----------------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:
@@ -321,10 +356,24 @@ class FakeTelegram:
                 raise failures.pop(0)
             if method.lower() in _SENDS and call.params.get("chat_id") in self._blocked:
                 raise ApiError(403, _BLOCKED)
+            self._check_flood(method, call.params)
             return await run(request, Params(call.params))
         except ApiError as error:
             call.error_code = error.error_code
+            call.retry_after = error.retry_after
             return web.json_response(error.payload(), status=error.error_code)
+
+    def _check_flood(self, method: str, params: JSONDict) -> None:
+        """Counts a message against the flood limits, or refuses it as Telegram does when it is beyond them."""
+        if self._flood is None or method.lower() not in MESSAGES:
+            return
+        try:
+            chat_id = self._directory.chat(Params(params).chat_ref()).id
+        except ApiError:
+            return  # the method itself answers that the chat is wrong, and sends nothing
+        if retry_after := self._flood.admit(chat_id):
+            self._flood_refusals[chat_id] += 1
+            raise ApiError(429, retry_after=retry_after)
 
     def _run_hooks(self, call: Call) -> None:
         for hook in list(self._hooks):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
@@ -14,6 +15,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from tests.fakes.telegram_flood import FloodLimits
 from tests.fakes.telegram_params import Upload
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -344,3 +346,82 @@ async def test_an_action_runs_once_when_a_matching_call_arrives(tg: FakeTelegram
     for text in ("a", "b", "b"):
         await bot.send_message(alice.id, text)
     assert seen == ["b"]
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """retry_after, which PTB gives as an int or (PTB_TIMEDELTA set) a timedelta."""
+    retry_after = error.retry_after
+    return retry_after if isinstance(retry_after, int) else retry_after.total_seconds()
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_the_21st_message_to_a_group_within_a_minute_is_refused_as_telegram_does(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    team = tg.group()
+    tg.enforce_flood_limits(clock=itertools.count().__next__)  # each message a second after the last
+    for number in range(20):
+        await bot.send_message(team.id, f"message {number}")
+
+    with pytest.raises(RetryAfter) as flood:
+        await bot.send_message(team.id, "one too many")
+    async with httpx.AsyncClient() as client:
+        edit = await client.post(
+            f"{tg.base_url}{tg.token}/editMessageText",
+            json={"chat_id": team.id, "message_id": tg.messages_in(team)[0].message_id, "text": "edited"},
+        )
+
+    assert retry_after_seconds(flood.value) == 40  # sent at 20 s, the first message (at 0 s) leaves the minute at 60 s
+    assert (edit.status_code, edit.json()) == (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 39",
+            "parameters": {"retry_after": 39},
+        },
+    )
+    assert [m.text for m in tg.messages_in(team)] == [f"message {number}" for number in range(20)]
+    assert [call.retry_after for call in tg.calls("sendMessage")] == [None] * 20 + [40]
+    assert (tg.flood_errors, tg.flood_errors_in(team), tg.flood_errors_in(tg.group("Other"))) == (2, 2, 0)
+
+
+async def test_without_flood_limits_nothing_is_refused(tg: FakeTelegram, bot: Bot) -> None:
+    team = tg.group()
+    for number in range(25):
+        sent = await bot.send_message(team.id, f"message {number}")
+        await bot.edit_message_text(f"edited {number}", team.id, sent.message_id)
+
+    assert all(call.ok for call in tg.calls())
+    assert tg.flood_errors == 0
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_only_messages_sent_or_edited_count_and_limits_can_be_lifted() -> None:
+    limits = FloodLimits(per_chat_burst=1, per_chat_per_second=0.01)
+    async with (
+        FakeTelegram(flood_limits=limits) as tg,
+        Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot,
+    ):
+        alice = tg.user()
+        photo = tg.send_photo(alice, tg.private_chat(alice), png())
+        sent = await bot.send_message(alice.id, "the one message a hundred seconds")
+        with pytest.raises(RetryAfter) as flood:
+            await bot.edit_message_text("edited", alice.id, sent.message_id)
+
+        for _ in range(3):
+            await bot.get_me()
+            await bot.get_updates(timeout=0)
+            await (await bot.get_file(photo["photo"][-1]["file_id"])).download_as_bytearray()
+            await bot.send_chat_action(alice.id, "typing")
+            await bot.get_chat_member(alice.id, alice.id)
+            await bot.set_my_commands([BotCommand("solve", "Solve")])
+            await bot.get_my_commands()
+            await bot.delete_my_commands()
+        await bot.delete_message(alice.id, sent.message_id)
+        tg.lift_flood_limits()
+        await bot.send_message(alice.id, "free again")
+
+        assert retry_after_seconds(flood.value) == 100
+        assert [call.method for call in tg.calls() if not call.ok] == ["editMessageText"]
+        assert tg.flood_errors == 1
