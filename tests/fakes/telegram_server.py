@@ -17,13 +17,15 @@ call fail (Bad Gateway, or the connection closed unanswered) until `come_back()`
 every send to that user's chat with 403 "bot was blocked by the user"; `on_call(method, action)` runs `action`
 (say, killing the bot's process) the moment a matching call arrives, before it is answered.
 
-Within Telegram's real limits, off unless asked for: `flood_limits=TELEGRAM_LIMITS` (or
+Within Telegram's real limits, both off unless asked for: `flood_limits=TELEGRAM_LIMITS` (or
 `enforce_flood_limits`, until `lift_flood_limits()`) refuses messages sent or edited beyond Telegram's flood
-limits with 429 "Too Many Requests: retry after N", counted in `flood_errors`.
+limits with 429 "Too Many Requests: retry after N", counted in `flood_errors`; `latency` (and, for file
+downloads, `download_latency`) holds every call that many seconds on arrival before acting on it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections import Counter, defaultdict
@@ -82,6 +84,8 @@ class FakeTelegram:
         bot_username: str = "captcha_test_bot",
         privacy_mode: bool = True,
         flood_limits: FloodLimits | None = None,
+        latency: float = 0.0,
+        download_latency: float = 0.0,
     ):
         self.token = token
         self.bot = User(int(token.split(":", 1)[0]), "Captcha Bot", bot_username, is_bot=True)
@@ -101,6 +105,8 @@ class FakeTelegram:
         self._hooks: list[tuple[str, Callable[[Call], bool], Callable[[Call], None]]] = []
         self._flood = None if flood_limits is None else FloodControl(flood_limits)
         self._flood_refusals: Counter[int] = Counter()
+        self.latency = latency  # seconds every Bot API call is held on arrival
+        self.download_latency = download_latency  # the same for file downloads
         self._update_ids: dict[tuple[int, int], int] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -344,6 +350,8 @@ class FakeTelegram:
                 call.params["file_path"] = request.match_info["file_path"]
             self._call_watch.notify(call)
             self._run_hooks(call)
+            if delay := (self.download_latency if method == DOWNLOAD else self.latency):
+                await asyncio.sleep(delay)
             if self._outage == "drop" and request.transport is not None:
                 call.error_code = -1
                 request.transport.abort()

@@ -425,3 +425,19 @@ async def test_only_messages_sent_or_edited_count_and_limits_can_be_lifted() -> 
         assert retry_after_seconds(flood.value) == 100
         assert [call.method for call in tg.calls() if not call.ok] == ["editMessageText"]
         assert tg.flood_errors == 1
+
+
+async def test_latency_holds_every_call_and_separately_every_download(tg: FakeTelegram, bot: Bot) -> None:
+    alice = tg.user()
+    photo = tg.send_photo(alice, tg.private_chat(alice), png())
+    loop = asyncio.get_running_loop()
+
+    tg.latency = 0.1
+    started = loop.time()
+    file = await bot.get_file(photo["photo"][-1]["file_id"])
+    called = loop.time()
+    tg.latency, tg.download_latency = 0.0, 0.1
+    await file.download_as_bytearray()
+
+    assert called - started >= 0.1
+    assert loop.time() - called >= 0.1
