@@ -17,7 +17,8 @@ ARROW_COLOUR = (20, 170, 60)
 LABEL_BACKGROUND = (255, 255, 255)
 SMALL = 600  # narrower screenshots are doubled, so the drawing stays legible on a phone
 LARGEST = 2560  # longest side sent; Telegram shows no more, and sendPhoto allows width + height ≤ 10000
-MAX_BYTES = 10 * 1024 * 1024  # sendPhoto's limit
+# Telegram stores every photo as a JPEG: a PNG only costs time (23 ms to encode a doubled screenshot, against
+# 1.5 ms) and upload. Full chroma keeps the thin coloured outlines sharp.
 JPEG_QUALITY = 90
 FOCUS_MARGIN = 0.08  # of the puzzle's width kept around it when the picture is cut to the puzzle
 
@@ -25,10 +26,8 @@ Point = tuple[float, float]
 Corners = tuple[float, float, float, float]  # left, top, right, bottom
 
 
-def render_answer_picture(
-    image: bytes, label: str, piece: Box, gap: Box, *, focus: Box | None = None, max_bytes: int = MAX_BYTES
-) -> bytes:
-    """PNG of the screenshot with the answer drawn on it; JPEG when a PNG would weigh more than `max_bytes`.
+def render_answer_picture(image: bytes, label: str, piece: Box, gap: Box, *, focus: Box | None = None) -> bytes:
+    """JPEG of the screenshot with the answer drawn on it.
 
     With `focus` (the puzzle), the picture is cut to it and a margin: in a phone's or a desktop's capture the
     puzzle is a small part of the screen.
@@ -40,7 +39,7 @@ def render_answer_picture(
     scale = _scale_for(picture.width, picture.height)
     if scale != 1:
         size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-        picture = picture.resize(size, Image.Resampling.LANCZOS)
+        picture = picture.resize(size, Image.Resampling.BICUBIC)  # as good as Lanczos here, twice as fast
     draw = ImageDraw.Draw(picture)
     line = max(2, round(min(picture.width, picture.height) / 150))
     piece_box, gap_box = _scaled(piece, scale), _scaled(gap, scale)
@@ -64,7 +63,9 @@ def render_answer_picture(
         fill=LABEL_BACKGROUND,
     )
     draw.text((x, text_y), label, fill=ARROW_COLOUR, font=font)
-    return _encoded(picture, max_bytes)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0)
+    return buffer.getvalue()
 
 
 def _cut_to(picture: Image.Image, focus: Box, piece: Box, gap: Box) -> tuple[Image.Image, Box, Box]:
@@ -109,13 +110,3 @@ def _arrow(draw: ImageDraw.ImageDraw, start: Point, end: Point, line: int) -> No
     draw.line((start, (tip_base, end[1])), fill=ARROW_COLOUR, width=line)
     draw.line((start[0], start[1] - head / 2, start[0], start[1] + head / 2), fill=ARROW_COLOUR, width=line)
     draw.polygon((end, (tip_base, end[1] - head / 2), (tip_base, end[1] + head / 2)), fill=ARROW_COLOUR)
-
-
-def _encoded(picture: Image.Image, max_bytes: int) -> bytes:
-    buffer = io.BytesIO()
-    picture.save(buffer, "PNG")
-    if buffer.tell() <= max_bytes:
-        return buffer.getvalue()
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=JPEG_QUALITY)
-    return buffer.getvalue()
