@@ -17,7 +17,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CommandHandler,
     ContextTypes,
@@ -33,6 +32,7 @@ from bot.handlers.admin import grant_command, ledger_command, stats_command, use
 from bot.handlers.alerts import AdminAlarm
 from bot.handlers.context import INBOX_KEY, PHOTOS_KEY, RUNTIME_KEY, WATCH_KEY
 from bot.handlers.errors import on_error
+from bot.handlers.flood_gate import FloodGate
 from bot.handlers.member import balance_command, usage_command
 from bot.handlers.menu import publish_menu
 from bot.handlers.polling import UpdateFeed, mark_handled
@@ -43,6 +43,7 @@ from bot.handlers.telegram_chat import TelegramChat
 from bot.http_transport import AiohttpTransport
 from bot.runtime import Runtime, open_runtime
 from bot.services.bookkeeping import Bookkeeper
+from bot.services.flood import FloodLimits, FloodPlan
 from bot.services.inbox import Inbox
 from bot.services.outbox import Outbox
 from bot.services.photos import PhotoService
@@ -73,8 +74,9 @@ def telegram_request(proxy: str | None, connections: int) -> HTTPXRequest:
     return HTTPXRequest(connection_pool_size=connections, pool_timeout=None, httpx_kwargs={"transport": transport})
 
 
-def build_application(settings: Settings) -> BotApplication:
-    """The Application and its handlers, without an Updater: updates come through the inbox (handlers/polling.py)."""
+def build_application(settings: Settings, plan: FloodPlan) -> BotApplication:
+    """The Application and its handlers, without an Updater: updates come through the inbox (handlers/polling.py).
+    Everything it sends keeps to the flood plan."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required")
     application = (
@@ -84,15 +86,7 @@ def build_application(settings: Settings) -> BotApplication:
         .base_file_url(settings.telegram_base_file_url)
         .request(telegram_request(settings.proxy, TELEGRAM_CONNECTIONS))
         .get_updates_request(telegram_request(settings.proxy, 1))
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.telegram_max_messages_per_second,
-                overall_time_period=1,
-                group_max_rate=20,
-                group_time_period=60,
-                max_retries=3,
-            )
-        )
+        .rate_limiter(FloodGate(plan))
         .updater(None)
         .concurrent_updates(256)
         .build()
@@ -134,12 +128,19 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
     """The bot, serving until the block ends; then everything stops in the reverse order."""
     async with AsyncExitStack() as stack:
         runtime = await stack.enter_async_context(open_runtime(settings))
-        application = build_application(settings)
+        plan = FloodPlan(
+            FloodLimits(
+                overall_per_second=settings.telegram_max_messages_per_second,
+                chat_per_second=settings.telegram_max_messages_per_chat_per_second,
+                group_per_minute=settings.telegram_max_group_messages_per_minute,
+            )
+        )
+        application = build_application(settings, plan)
         await application.initialize()
         stack.push_async_callback(application.shutdown)
         bot = application.bot
         units = AnswerUnits(settings.puzzle_width)
-        chat = TelegramChat(bot, units=units)
+        chat = TelegramChat(bot, plan, units=units)
         books = Bookkeeper(
             runtime.sessions,
             Renderer(units),
@@ -147,7 +148,7 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
             initial_tokens=settings.initial_tokens,
             admins=settings.admin_user_ids,
         )
-        outbox = Outbox(runtime.sessions, chat)
+        outbox = Outbox(runtime.sessions, chat, plan, zone=settings.timezone)
         photos = PhotoService(
             books,
             chat,

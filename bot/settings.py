@@ -22,6 +22,14 @@ class SolverMode(StrEnum):
     AUTO = "auto"
 
 
+class AnswerImage(StrEnum):
+    """Where an answer comes as the annotated screenshot rather than text."""
+
+    PRIVATE = "private"  # in private chats; in groups a picture per answer would crowd the chat
+    ALWAYS = "always"
+    NEVER = "never"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         arbitrary_types_allowed=True, env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
@@ -31,7 +39,10 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # Telegram's flood limits (its Bot FAQ); bot/services/flood.py keeps under them.
     telegram_max_messages_per_second: float = Field(30.0, gt=0)
+    telegram_max_messages_per_chat_per_second: float = Field(1.0, gt=0)
+    telegram_max_group_messages_per_minute: int = Field(20, ge=1)
     proxy_url: SecretStr | None = None  # for Telegram and OmoCaptcha alike; it may hold a password
 
     # Storage
@@ -55,7 +66,7 @@ class Settings(BaseSettings):
     solver: SolverMode | None = None  # None: auto with an OmoCaptcha key, local without
     max_concurrent_jobs: int = Field(200, ge=1)
     local_min_confidence: float = Field(0.9, ge=0, le=1)
-    answer_image: bool = True
+    answer_image: AnswerImage = AnswerImage.PRIVATE
     puzzle_width: int | None = Field(None, gt=0, le=4000)  # CSS px at which the captcha shows; None: picture px
 
     # OmoCaptcha
@@ -84,6 +95,17 @@ class Settings(BaseSettings):
                 return ZoneInfo(value.strip())
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone {value!r} (use an IANA name like Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @field_validator("answer_image", mode="before")
+    @classmethod
+    def _answer_image(cls, value: Any) -> Any:
+        """true/false, as the setting was a switch before it had three values."""
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return {"true": AnswerImage.ALWAYS, "false": AnswerImage.NEVER}.get(value, value)
+        if isinstance(value, bool):
+            return AnswerImage.ALWAYS if value else AnswerImage.NEVER
         return value
 
     @field_validator("default_language", mode="before")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import OPEN_STATUSES, RequestStatus, SolveRequest, table_of, utcnow
+from bot.db.models import OPEN_STATUSES, RequestStatus, SolveRequest, User, table_of, utcnow
 
 _requests = table_of(SolveRequest)
 # Built once: building a statement costs more CPU than running it, and the bot runs these per photo.
@@ -123,3 +124,29 @@ async def open_requests(session: AsyncSession) -> list[SolveRequest]:
         select(SolveRequest).where(SolveRequest.status.in_(OPEN_STATUSES)).order_by(SolveRequest.id)
     )
     return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """Who sent a request's photo, and when it arrived: how an answer names it among others."""
+
+    name: str
+    received_at: datetime
+
+
+async def askers(session: AsyncSession, request_ids: Collection[int]) -> dict[int, Asker]:
+    """By request id; the name is the member's first name, else their @username, else their id."""
+    rows = await session.execute(
+        select(SolveRequest.id, SolveRequest.received_at, User.id, User.first_name, User.username)
+        .join(User, User.id == SolveRequest.user_id)
+        .where(SolveRequest.id.in_(request_ids))
+    )
+    return {
+        request_id: Asker(first_name or (f"@{username}" if username else str(user_id)), _aware(received_at))
+        for request_id, received_at, user_id, first_name, username in rows
+    }
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite keeps no time zone: the times it hands back are the UTC they were written in."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

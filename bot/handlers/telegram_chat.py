@@ -1,8 +1,10 @@
-"""The photo service's chat over the Bot API: downloads, the "solving…" reply, and the outbox's deliveries.
+"""The photo service's chat over the Bot API: downloads, chat actions, the "solving…" reply, and the outbox's
+deliveries.
 
 Telegram's errors become the port's three (services/ports.py): TryLater for what may work in a moment
 (network errors, 5xx, 429 with its retry_after), ChatGone for a chat that refuses the bot for good, Refused for
-what Telegram will never do.
+what Telegram will never do. Deliveries are not tried again after a 429 here (`rate_limit_args=0`, see
+handlers/flood_gate.py): the outbox sends them later, with whatever else waits for the chat by then.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import Bot, ReplyParameters
+from telegram import ReplyParameters
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.handlers.context import seconds
 from bot.handlers.render import AnswerUnits
 from bot.images.annotate import render_answer_picture
+from bot.services.flood import FloodPlan
 from bot.services.ports import ChatGone, OutgoingMessage, Picture, Refused, TryLater
 from bot.texts import Language, texts
 
@@ -46,9 +51,13 @@ async def _translated(*, missing: type[Exception] = TryLater) -> AsyncIterator[N
         raise TryLater(f"{type(exc).__name__}: {exc}") from exc
 
 
+_ONCE = 0  # rate_limit_args: no retry after a 429
+
+
 class TelegramChat:
-    def __init__(self, bot: Bot, *, units: AnswerUnits) -> None:
+    def __init__(self, bot: ExtBot[int], plan: FloodPlan, *, units: AnswerUnits) -> None:
         self._bot = bot
+        self._plan = plan
         self._units = units
 
     async def download(self, file_id: str) -> bytes:
@@ -56,32 +65,56 @@ class TelegramChat:
             file = await self._bot.get_file(file_id)
             return bytes(await file.download_as_bytearray())
 
+    async def show_busy(self, chat_id: int) -> bool:
+        try:
+            async with _translated():
+                await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except ChatGone:
+            return False
+        except (TryLater, Refused) as exc:
+            log.debug("no chat action in chat %s: %s", chat_id, exc)
+        return True
+
     async def placeholder(self, chat_id: int, reply_to: int, language: Language) -> int:
+        if self._plan.ready_in(chat_id) > 0:
+            raise TryLater("the chat's flood allowance is kept for the answer")
         async with _translated():
             sent = await self._bot.send_message(
-                chat_id, texts(language).solving, reply_parameters=ReplyParameters(reply_to)
+                chat_id, texts(language).solving, reply_parameters=ReplyParameters(reply_to), rate_limit_args=_ONCE
             )
         return sent.message_id
 
     async def deliver(self, message: OutgoingMessage) -> None:
         async with _translated():
-            if message.picture is not None and await self._send_picture(message, message.picture):
+            await self._deliver(message)
+            for placeholder in message.removes:
+                await self._remove(message.chat_id, placeholder)
+
+    async def _deliver(self, message: OutgoingMessage) -> None:
+        if message.picture is not None and await self._send_picture(message, message.picture):
+            return
+        if message.replaces is not None:
+            try:
+                await self._bot.edit_message_text(
+                    message.text, chat_id=message.chat_id, message_id=message.replaces, rate_limit_args=_ONCE
+                )
                 return
-            if message.replaces is not None:
-                try:
-                    await self._bot.edit_message_text(
-                        message.text, chat_id=message.chat_id, message_id=message.replaces
-                    )
+            except BadRequest as exc:
+                if "not modified" in exc.message:  # delivered already, before a restart
                     return
-                except BadRequest as exc:
-                    if "not modified" in exc.message:  # delivered already, before a restart
-                        return
-                    log.info("could not edit message %s (%s); sending it anew", message.replaces, exc.message)
-            await self._bot.send_message(
-                message.chat_id,
-                message.text,
-                reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
-            )
+                log.info("could not edit message %s (%s); sending it anew", message.replaces, exc.message)
+        await self._bot.send_message(
+            message.chat_id,
+            message.text,
+            reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
+            rate_limit_args=_ONCE,
+        )
+
+    async def _remove(self, chat_id: int, message_id: int) -> None:
+        try:
+            await self._bot.delete_message(chat_id, message_id)
+        except BadRequest:
+            log.info("status reply %s was already gone", message_id)
 
     async def _send_picture(self, message: OutgoingMessage, picture: Picture) -> bool:
         """The annotated screenshot with the answer as its caption; False to answer in text instead.
@@ -99,16 +132,14 @@ class TelegramChat:
             focus=solution.puzzle,
         )
         if message.replaces is not None:
-            try:
-                await self._bot.delete_message(message.chat_id, message.replaces)
-            except BadRequest:
-                log.info("status reply %s was already gone", message.replaces)
+            await self._remove(message.chat_id, message.replaces)
         try:
             await self._bot.send_photo(
                 message.chat_id,
                 drawn,
                 caption=message.text,
                 reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
+                rate_limit_args=_ONCE,
             )
         except BadRequest as exc:  # the answer matters more than the picture
             log.warning("answer picture %s refused (%s); answering in text", message.id, exc.message)

@@ -289,7 +289,7 @@ class Bookkeeper:
         ]
         ids = await add_messages(session, new)
         return [
-            OutgoingMessage(message_id, m.chat_id, m.reply_to, text, m.replaces)
+            OutgoingMessage(message_id, m.chat_id, m.reply_to, text, m.replaces, request_id=m.request_id)
             for message_id, m, text in zip(ids, owed, texts, strict=True)
         ]
 

@@ -1,8 +1,11 @@
 """The outbox: every message the bot owes a chat is delivered until Telegram takes it or refuses it for good.
 
 Messages are written to the database by the transaction that decides them (services/bookkeeping.py) and then
-`post`ed here. Deliveries run concurrently. When Telegram cannot be reached (network errors, 5xx) nothing new is
-sent for a while — 0.5 s, then 1, 2 and every 3 s — and everything waiting goes as soon as one round gets
+`post`ed here. Each chat's messages wait in their own queue and go in order, one delivery per chat at a time,
+when the flood plan (services/flood.py) allows the chat a message; what waits by then for the chat goes as one
+message (services/coalescing.py), so an answer waits for the next allowance, never for the next minute.
+Deliveries to different chats run concurrently. When Telegram cannot be reached (network errors, 5xx) nothing
+new is sent for a while — 0.5 s, then 1, 2 and every 3 s — and everything waiting goes as soon as one round gets
 through; a chat that asks to wait (429 with retry_after) waits alone. A chat that refuses the bot (blocked,
 kicked, deleted) or a message Telegram will never take is marked undeliverable and not tried again. Delivered
 and undeliverable messages are written back in one statement per round. After a restart the pending ones are
@@ -17,17 +20,22 @@ import heapq
 import itertools
 import logging
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
 
 from bot.db.engine import SessionMaker
 from bot.db.models import OutboxState
 from bot.db.outbox import pending_messages, settle_messages
+from bot.db.requests import askers
 from bot.services.backoff import backoff
+from bot.services.coalescing import MAX_CARRIED, can_share, combined
+from bot.services.flood import FloodPlan
 from bot.services.ports import ChatGone, Courier, OutgoingMessage, Refused, TryLater
 
 log = logging.getLogger(__name__)
 
-CONCURRENCY = 16  # deliveries at once: as many as the bot has connections to Telegram
+CONCURRENCY = 16  # deliveries at once (to as many chats): as many as the bot has connections to Telegram
 MEMORY = 1000  # messages held in memory at most
 MAX_SURPRISES = 5  # unexpected failures (bugs) of one message before it is given up
 
@@ -36,21 +44,31 @@ MAX_SURPRISES = 5  # unexpected failures (bugs) of one message before it is give
 class _Deferred:
     due: float
     order: int
-    message: OutgoingMessage = field(compare=False)
+    messages: list[OutgoingMessage] = field(compare=False)
 
 
 class Outbox:
     def __init__(
-        self, sessions: SessionMaker, courier: Courier, *, concurrency: int = CONCURRENCY, memory: int = MEMORY
+        self,
+        sessions: SessionMaker,
+        courier: Courier,
+        plan: FloodPlan,
+        *,
+        zone: ZoneInfo,
+        concurrency: int = CONCURRENCY,
+        memory: int = MEMORY,
     ) -> None:
         self._sessions = sessions
         self._courier = courier
+        self._plan = plan
+        self._zone = zone
         self._concurrency = concurrency
         self._memory = memory
-        self._ready: deque[OutgoingMessage] = deque()
+        self._waiting: dict[int, deque[OutgoingMessage]] = {}  # by chat, oldest first
         self._deferred: list[_Deferred] = []  # a heap by due time
         self._order = itertools.count()
-        self._sending: dict[int, asyncio.Task[None]] = {}
+        self._sending: dict[int, asyncio.Task[None]] = {}  # by chat
+        self._carrying: dict[int, list[OutgoingMessage]] = {}  # by chat: what its delivery carries
         self._in_database = False  # pending messages left out of memory
         self._surprises: dict[int, int] = {}
         self._settled: list[tuple[int, OutboxState, str | None]] = []
@@ -77,7 +95,7 @@ class Outbox:
         if self._held() >= self._memory:
             self._in_database = True  # it waits there until there is room
             return
-        self._ready.append(message)
+        self._put_back([message])
         self._wake.set()
 
     async def stop(self) -> None:
@@ -99,7 +117,9 @@ class Outbox:
     # -- the worker ------------------------------------------------------------------------------------
 
     def _held(self) -> int:
-        return len(self._ready) + len(self._deferred) + len(self._sending)
+        waiting = sum(len(queue) for queue in self._waiting.values())
+        deferred = sum(len(entry.messages) for entry in self._deferred)
+        return waiting + deferred + sum(len(carried) for carried in self._carrying.values())
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -107,7 +127,7 @@ class Outbox:
             self._wake.clear()
             now = loop.time()
             while self._deferred and self._deferred[0].due <= now:
-                self._ready.append(heapq.heappop(self._deferred).message)
+                self._put_back(heapq.heappop(self._deferred).messages)
             if self._in_database and not self._held():
                 try:
                     await self._load()
@@ -115,64 +135,104 @@ class Outbox:
                     log.exception("could not read the pending messages; trying again")
                     await asyncio.sleep(1.0)
                     continue
-            if now >= self._quiet_until:
-                while self._ready and len(self._sending) < self._concurrency:
-                    message = self._ready.popleft()
-                    self._sending[message.id] = asyncio.create_task(self._deliver(message))
-            wake_at = [self._deferred[0].due] if self._deferred else []
-            if self._ready and now < self._quiet_until:
-                wake_at.append(self._quiet_until)
-            timeout = max(0.0, min(wake_at) - now) if wake_at else None
+            waits = [entry.due - now for entry in self._deferred[:1]]
+            if now < self._quiet_until:
+                waits += [self._quiet_until - now] if self._waiting else []
+            else:
+                waits += self._start_deliveries()
+            timeout = max(0.0, min(waits)) if waits else None
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await self._wake.wait()
 
-    async def _deliver(self, message: OutgoingMessage) -> None:
+    def _start_deliveries(self) -> list[float]:
+        """A delivery for every chat with messages waiting that may be sent one now; when the others may."""
+        waits = []
+        for chat_id in list(self._waiting):
+            if len(self._sending) >= self._concurrency:
+                break
+            if chat_id in self._sending:
+                continue
+            wait = self._plan.ready_in(chat_id)
+            if wait > 0:
+                waits.append(wait)
+                continue
+            queue = self._waiting[chat_id]
+            sharing = 0
+            while sharing < min(len(queue), MAX_CARRIED) and can_share(queue[sharing]):
+                sharing += 1
+            carried = [queue.popleft() for _ in range(max(1, sharing))]
+            if not queue:
+                del self._waiting[chat_id]
+            self._carrying[chat_id] = carried
+            self._sending[chat_id] = asyncio.create_task(self._deliver(chat_id, carried))
+        return waits
+
+    async def _deliver(self, chat_id: int, carried: list[OutgoingMessage]) -> None:
         try:
+            message, carried = await self._as_one(carried)
             await self._courier.deliver(message)
         except TryLater as exc:
             if exc.after is not None:
-                log.info("chat %s asks to wait %.0f s for message %s", message.chat_id, exc.after, message.id)
-                self._defer(message, exc.after)
+                log.info("chat %s asks to wait %.0f s for message %s", chat_id, exc.after, carried[0].id)
+                self._plan.hold(chat_id, exc.after)
+                self._put_back(_text(message) for message in carried)  # a picture is not kept for long
             else:
-                self._telegram_unreachable(message, exc)
+                self._telegram_unreachable(carried, exc)
         except (ChatGone, Refused) as exc:
-            log.warning("message %s to chat %s is undeliverable: %s", message.id, message.chat_id, exc)
-            self._settle(message.id, OutboxState.UNDELIVERABLE, f"{type(exc).__name__}: {exc}"[:200])
+            log.warning("message %s to chat %s is undeliverable: %s", carried[0].id, chat_id, exc)
+            self._settle(carried, OutboxState.UNDELIVERABLE, f"{type(exc).__name__}: {exc}"[:200])
         except Exception:
-            surprises = self._surprises[message.id] = self._surprises.get(message.id, 0) + 1
-            log.exception("delivering message %s failed unexpectedly (%d time(s))", message.id, surprises)
+            surprises = self._surprises[carried[0].id] = self._surprises.get(carried[0].id, 0) + 1
+            log.exception("delivering message %s failed unexpectedly (%d time(s))", carried[0].id, surprises)
             if surprises < MAX_SURPRISES:
-                self._defer(replace(message, picture=None), float(surprises))
+                self._defer(carried, float(surprises))
             else:
-                self._settle(message.id, OutboxState.UNDELIVERABLE, "internal error")
+                self._settle(carried, OutboxState.UNDELIVERABLE, "internal error")
         else:
             self._waits = backoff()
             self._quiet_until = 0.0
-            self._settle(message.id, OutboxState.DELIVERED, None)
+            self._settle(carried, OutboxState.DELIVERED, None)
         finally:
-            del self._sending[message.id]
+            del self._sending[chat_id], self._carrying[chat_id]
             self._wake.set()
             self._changed.set()
 
-    def _defer(self, message: OutgoingMessage, seconds: float) -> None:
-        due = asyncio.get_running_loop().time() + seconds
-        heapq.heappush(self._deferred, _Deferred(due, next(self._order), replace(message, picture=None)))
+    async def _as_one(self, carried: list[OutgoingMessage]) -> tuple[OutgoingMessage, list[OutgoingMessage]]:
+        """The message that carries `carried` (or its first ones, as many as fit); the rest goes back."""
+        if len(carried) == 1:
+            return carried[0], carried
+        async with self._sessions() as session:
+            named = await askers(session, [message.request_id for message in carried if message.request_id])
+        message, taken = combined(carried, named, self._zone)
+        self._put_back(carried[len(taken) :])
+        return message, taken
 
-    def _telegram_unreachable(self, message: OutgoingMessage, exc: TryLater) -> None:
-        """Hold everything back for a while; the message goes back in its place, oldest first (as text: a
-        picture is not kept for long)."""
+    def _put_back(self, messages: Iterable[OutgoingMessage]) -> None:
+        """Into their chats' queues, in their places."""
+        for message in messages:
+            queue = self._waiting.setdefault(message.chat_id, deque())
+            queue.append(message)
+            if len(queue) > 1 and queue[-2].id > message.id:
+                self._waiting[message.chat_id] = deque(sorted(queue, key=lambda waiting: waiting.id))
+
+    def _defer(self, messages: list[OutgoingMessage], seconds: float) -> None:
+        due = asyncio.get_running_loop().time() + seconds
+        heapq.heappush(self._deferred, _Deferred(due, next(self._order), [_text(m) for m in messages]))
+
+    def _telegram_unreachable(self, messages: list[OutgoingMessage], exc: TryLater) -> None:
+        """Hold everything back for a while; the messages go back in their places, as text."""
         now = asyncio.get_running_loop().time()
         if now >= self._quiet_until:  # the first failure of a round sets the next wait; the others share it
             wait = next(self._waits)
             self._quiet_until = now + wait
             log.warning("Telegram cannot be reached (%s); delivering again in %.1f s", exc, wait)
-        self._ready.append(replace(message, picture=None))
-        self._ready = deque(sorted(self._ready, key=lambda waiting: waiting.id))
+        self._put_back(_text(message) for message in messages)
 
-    def _settle(self, message_id: int, state: OutboxState, reason: str | None) -> None:
-        self._surprises.pop(message_id, None)
-        self._settled.append((message_id, state, reason))
+    def _settle(self, messages: list[OutgoingMessage], state: OutboxState, reason: str | None) -> None:
+        for message in messages:
+            self._surprises.pop(message.id, None)
+            self._settled.append((message.id, state, reason))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_settled())
 
@@ -191,13 +251,25 @@ class Outbox:
     async def _load(self) -> None:
         room = self._memory - self._held()
         settled = {message_id for message_id, _, _ in self._settled}
+        carried = {message.id for messages in self._carrying.values() for message in messages}
         async with self._sessions() as session:
-            rows = await pending_messages(session, limit=room, besides={*self._sending, *settled})
+            rows = await pending_messages(session, limit=room, besides={*carried, *settled})
         # Posted while reading: held already.
-        held = {*self._sending, *settled, *(m.id for m in self._ready), *(d.message.id for d in self._deferred)}
-        for row in rows:
-            if row.id not in held:
-                self._ready.append(OutgoingMessage(row.id, row.chat_id, row.reply_to, row.text, row.replaces))
+        held = {
+            *carried,
+            *settled,
+            *(m.id for queue in self._waiting.values() for m in queue),
+            *(m.id for entry in self._deferred for m in entry.messages),
+        }
+        self._put_back(
+            OutgoingMessage(row.id, row.chat_id, row.reply_to, row.text, row.replaces, request_id=row.request_id)
+            for row in rows
+            if row.id not in held
+        )
         self._in_database = len(rows) >= room
         if rows:
             log.info("delivering %d pending message(s) from the database", len(rows))
+
+
+def _text(message: OutgoingMessage) -> OutgoingMessage:
+    return replace(message, picture=None)

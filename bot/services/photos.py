@@ -1,7 +1,11 @@
 """The photo service: owns a photo from the update that brought it to the answer in the chat.
 
-    take → access, size → download and check the image → reserve the tokens → "solving…" reply → solve
-         → settle → outbox
+    take → access, size → download and check the image (the chat shows the bot at work) → reserve the tokens
+         → solve (a paid job expected to take a while gets a "solving…" reply) → settle → outbox
+
+An answer is one message: a local answer is ready a few milliseconds after the download, so it comes as the
+reply itself; only a paid job expected to take longer than SLOW_ANSWER gets a "solving…" reply, sent once the
+job is recorded and edited into the answer later.
 
 Each step that must survive a crash is one transaction in services/bookkeeping.py; what the chat is owed goes
 to the outbox in the same transaction. Nothing is lost between them: an update is in the inbox until the photo's
@@ -18,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from bot.db.models import RequestStatus
@@ -30,7 +34,8 @@ from bot.services.bookkeeping import Bookkeeper
 from bot.services.notices import NotAnswered
 from bot.services.outbox import Outbox
 from bot.services.ports import Chat, ChatGone, Picture, Refused, TryLater
-from bot.services.requests import Job, PhotoRequest
+from bot.services.requests import Job, PhotoRequest, is_private
+from bot.settings import AnswerImage
 from bot.solver.base import ResumableSolver, Solution, Solver, SolverError
 
 log = logging.getLogger(__name__)
@@ -39,20 +44,28 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 # While Telegram cannot be reached a download is tried again for this long, then the member is told.
 DOWNLOAD_PATIENCE = 600.0
+# Seconds of solving from which a member is shown a "solving…" reply rather than only the chat action.
+SLOW_ANSWER = 1.5
 
 
-@dataclass(frozen=True, slots=True)
-class _PaidJobRecord:
-    """What a paid backend tells about the job it creates, written at once (see solver/base.py JobRecord)."""
+class _PaidJob:
+    """What a paid backend tells about the job it creates (see solver/base.py JobRecord): each fact written at
+    once, and the "solving…" reply sent once the job is recorded, when its answer will take a while."""
 
-    books: Bookkeeper
-    request_id: int
+    def __init__(self, books: Bookkeeper, job: Job, announce: Callable[[Job], Awaitable[Job]]) -> None:
+        self.job = job
+        self._books = books
+        self._announce = announce
+        self._slow = False
 
-    async def creating(self) -> None:
-        await self.books.mark_submitting(self.request_id)
+    async def creating(self, expected_seconds: float | None) -> None:
+        await self._books.mark_submitting(self.job.request_id)
+        self._slow = expected_seconds is None or expected_seconds > SLOW_ANSWER
 
     async def __call__(self, job_id: str) -> None:
-        await self.books.record_job(self.request_id, job_id)
+        await self._books.record_job(self.job.request_id, job_id)
+        if self._slow and self.job.placeholder is None:
+            self.job = await self._announce(self.job)
 
 
 class PhotoService:
@@ -65,7 +78,7 @@ class PhotoService:
         *,
         access: ChatAccess,
         max_concurrent_jobs: int,
-        answer_image: bool,
+        answer_image: AnswerImage,
         resumer: ResumableSolver | None = None,
     ) -> None:
         self._books = books
@@ -144,24 +157,26 @@ class PhotoService:
             size_mb = photo.file_size / 1024 / 1024
             await self._turn_away(photo, NotAnswered(photo.language, ErrorCode.TOO_BIG, size_mb=size_mb))
             return None
+        # Sent alongside the download, it costs the answer no time, and it finds a chat that blocked the bot.
+        reachable = asyncio.create_task(self._chat.show_busy(photo.chat_id))
         try:
-            return await self._fetch(photo.file_id)
+            image: bytes | UnusableImage = await self._fetch(photo.file_id)
         except UnusableImage as exc:
-            log.info("refused a photo in chat %s: %s", photo.chat_id, exc)
-            await self._turn_away(photo, NotAnswered(photo.language, exc.reason))
+            image = exc
+        if not await reachable:
+            log.warning("chat %s refuses the bot: its photo %s is let go", photo.chat_id, photo.message_id)
+            await self._books.let_go(photo)
             return None
+        if isinstance(image, UnusableImage):
+            log.info("refused a photo in chat %s: %s", photo.chat_id, image)
+            await self._turn_away(photo, NotAnswered(photo.language, image.reason))
+            return None
+        return image
 
     async def _solve(self, job: Job, image: bytes) -> None:
-        if job.placeholder is None:
-            try:
-                job = await self._announce(job)
-            except ChatGone as exc:
-                log.warning("chat %s refuses the bot (%s): request %s is dropped", job.chat_id, exc, job.request_id)
-                await self._close(job, ErrorCode.CHAT_GONE)
-                return
-        record = _PaidJobRecord(self._books, job.request_id)
-        outcome = await self._attempt(job, lambda: self._solver.solve(image, on_job_created=record))
-        await self._close(job, outcome, image)
+        paid_job = _PaidJob(self._books, job, self._announce)
+        outcome = await self._attempt(job, lambda: self._solver.solve(image, on_job_created=paid_job))
+        await self._close(paid_job.job, outcome, image)
 
     async def _solve_again(self, job: Job) -> None:
         """A request charged by an earlier run before any paid job could exist: from its file again."""
@@ -179,8 +194,8 @@ class PhotoService:
         """The "solving…" reply, recorded the moment it exists. Without it the answer comes as a new reply."""
         try:
             placeholder = await self._chat.placeholder(job.chat_id, job.message_id, job.language)
-        except (TryLater, Refused) as exc:
-            log.warning("no status reply for request %s: %s", job.request_id, exc)
+        except (TryLater, Refused, ChatGone) as exc:  # a chat gone hears nothing: the outbox will find out
+            log.info("no status reply for request %s: %s", job.request_id, exc)
             return job
         await self._books.record_placeholder(job.request_id, placeholder)
         return replace(job, placeholder=placeholder)
@@ -200,9 +215,14 @@ class PhotoService:
         message = await self._books.settle(job, outcome)
         if message is None:
             return
-        if self._answer_image and image is not None and isinstance(outcome, Solution) and outcome.piece:
+        if image is not None and isinstance(outcome, Solution) and outcome.piece and self._pictured(job):
             message = replace(message, picture=Picture(image, outcome))
         self._outbox.post(message)
+
+    def _pictured(self, job: Job) -> bool:
+        """Whether the answer comes as the annotated screenshot (ANSWER_IMAGE)."""
+        private = self._answer_image is AnswerImage.PRIVATE and is_private(job.chat_id)
+        return private or self._answer_image is AnswerImage.ALWAYS
 
     async def _turn_away(self, photo: PhotoRequest, notice: NotAnswered) -> None:
         self._outbox.post(await self._books.turn_away(photo, notice))

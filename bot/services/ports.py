@@ -27,6 +27,8 @@ class OutgoingMessage:
     text: str
     replaces: int | None = None  # the "solving…" reply it is edited into (or that makes way for a picture)
     picture: Picture | None = None
+    request_id: int | None = None  # the photo it is about, if any: answers about photos may share a message
+    removes: tuple[int, ...] = ()  # more "solving…" replies made redundant by it (answers sharing a message)
 
 
 class TryLater(Exception):
@@ -56,6 +58,12 @@ class Chat(Courier, Protocol):
         """The file's bytes; raises TryLater or Refused."""
         ...
 
+    async def show_busy(self, chat_id: int) -> bool:
+        """Show the chat that the bot is at work (a chat action: no message). Best effort, never raises;
+        False only when the chat refuses the bot for good."""
+        ...
+
     async def placeholder(self, chat_id: int, reply_to: int, language: Language) -> int:
-        """Send the "solving…" reply; its message id. Raises TryLater, ChatGone or Refused."""
+        """Send the "solving…" reply; its message id. Raises TryLater (also when the chat's flood allowance
+        is spent: the answer matters more), ChatGone or Refused."""
         ...

@@ -35,3 +35,8 @@ class Job:
     file_id: str
     downscaled_photo: bool = False
     placeholder: int | None = None  # the "solving…" reply, once sent
+
+
+def is_private(chat_id: int) -> bool:
+    """A private chat's id is its user's, and Telegram's user ids are positive; groups' and channels' are not."""
+    return chat_id > 0

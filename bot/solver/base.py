@@ -69,7 +69,9 @@ class JobRecord(Protocol):
     A caller that records both knows after a crash whether a job may exist at the provider without its id:
     only between the two calls. Paid backends call `creating` when they are handed one."""
 
-    async def creating(self) -> None: ...
+    async def creating(self, expected_seconds: float | None) -> None:
+        """A job is about to be created; its answer is expected after about `expected_seconds` (None: unknown)."""
+        ...
 
     async def __call__(self, job_id: str) -> None: ...
 

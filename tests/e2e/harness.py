@@ -48,6 +48,9 @@ def bot_settings(tg: FakeTelegram, database: Path, **overrides: Any) -> Settings
         "database_url": f"sqlite+aiosqlite:///{database}",
         "default_language": "en",
         "answer_image": False,
+        # The fake Bot API has no flood limits unless a test enforces them; those tests set these back.
+        "telegram_max_messages_per_chat_per_second": 1000,
+        "telegram_max_group_messages_per_minute": 100_000,
         **overrides,
     }
     return load_settings(**values)

@@ -104,12 +104,13 @@ async def test_a_member_who_blocked_the_bot_is_not_solved_for_and_keeps_their_to
         anna = tg.user("Anna")
         tg.block_bot(anna)
         tg.send_photo(anna, tg.private_chat(anna), plain_png())
-        await tg.wait_for_call("sendMessage")  # the "solving…" reply, refused
+        await tg.wait_for_call("sendChatAction")  # "typing…", refused
         await bot.wait_idle()
-        assert bot.balance(anna.id) == 2  # nothing to answer to: nothing solved, the reservation refunded
+        assert bot.query("SELECT COUNT(*) FROM ledger") == [(0,)]  # nothing to answer to: nothing charged
         assert omo.jobs_created == 0
-        assert bot.query("SELECT status, error_code FROM solve_requests") == [("failed", "chat_gone")]
-        assert len(tg.calls("sendMessage")) == 1  # asked once, not again
+        assert bot.query("SELECT COUNT(*) FROM solve_requests") == [(0,)]
+        assert bot.query("SELECT handled_at IS NOT NULL FROM inbox") == [(1,)]  # let go: not handed over again
+        assert tg.calls("sendMessage") == []
 
 
 async def test_an_answer_to_a_chat_that_blocked_the_bot_meanwhile_is_given_up_not_retried(

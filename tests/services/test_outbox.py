@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot.db.engine import SessionMaker, create_engine, create_sessionmaker
 from bot.db.migrate import upgrade_database
 from bot.db.models import OutboxMessage
 from bot.db.outbox import NewMessage, add_messages
+from bot.handlers.flood_gate import FloodGate
 from bot.handlers.render import AnswerUnits
 from bot.handlers.telegram_chat import TelegramChat
+from bot.services.flood import FloodLimits, FloodPlan
 from bot.services.outbox import Outbox
 from bot.settings import Settings
 from tests.fakes.telegram_server import FakeTelegram
@@ -36,8 +39,11 @@ async def test_pending_messages_are_delivered_in_pages_once_telegram_answers(
     anna = tg.user("Anna")
     async with sessions.begin() as session:  # as a run that died left them
         await add_messages(session, [NewMessage(anna.id, 1, None, None, f"answer {n}") for n in range(5)])
-    async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
-        outbox = Outbox(sessions, TelegramChat(bot, units=AnswerUnits(None)), memory=2)
+    plan = FloodPlan(FloodLimits())
+    bot = ExtBot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, rate_limiter=FloodGate(plan))
+    async with bot:
+        chat = TelegramChat(bot, plan, units=AnswerUnits(None))
+        outbox = Outbox(sessions, chat, plan, zone=ZoneInfo("UTC"), memory=2)
         tg.go_down("502")
         await outbox.start()
         for _ in range(10):

@@ -126,7 +126,7 @@ class OmoCaptchaSolver:
         loop = asyncio.get_running_loop()
         started = loop.time()
         if isinstance(on_job_created, JobRecord):
-            await on_job_created.creating()
+            await on_job_created.creating(self._planner.estimate if self._planner else None)
         wire_id = await self._create_job(image)
         created = loop.time()
         if on_job_created is not None:
