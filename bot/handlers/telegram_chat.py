@@ -17,6 +17,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 
 from bot.handlers.context import seconds
 from bot.handlers.render import AnswerUnits
+from bot.handlers.report_buttons import ReportButtons
 from bot.images.annotate import render_answer_picture
 from bot.services.ports import ChatGone, OutgoingMessage, Picture, Refused, TryLater
 from bot.texts import Language, texts
@@ -47,9 +48,10 @@ async def _translated(*, missing: type[Exception] = TryLater) -> AsyncIterator[N
 
 
 class TelegramChat:
-    def __init__(self, bot: Bot, *, units: AnswerUnits) -> None:
+    def __init__(self, bot: Bot, *, units: AnswerUnits, buttons: ReportButtons) -> None:
         self._bot = bot
         self._units = units
+        self._buttons = buttons
 
     async def download(self, file_id: str) -> bytes:
         async with _translated(missing=Refused):
@@ -64,13 +66,14 @@ class TelegramChat:
         return sent.message_id
 
     async def deliver(self, message: OutgoingMessage) -> None:
+        keyboard = self._buttons.markup(message.reports)
         async with _translated():
             if message.picture is not None and await self._send_picture(message, message.picture):
                 return
             if message.replaces is not None:
                 try:
                     await self._bot.edit_message_text(
-                        message.text, chat_id=message.chat_id, message_id=message.replaces
+                        message.text, chat_id=message.chat_id, message_id=message.replaces, reply_markup=keyboard
                     )
                     return
                 except BadRequest as exc:
@@ -81,6 +84,7 @@ class TelegramChat:
                 message.chat_id,
                 message.text,
                 reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
+                reply_markup=keyboard,
             )
 
     async def _send_picture(self, message: OutgoingMessage, picture: Picture) -> bool:
@@ -109,6 +113,7 @@ class TelegramChat:
                 drawn,
                 caption=message.text,
                 reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
+                reply_markup=self._buttons.markup(message.reports),
             )
         except BadRequest as exc:  # the answer matters more than the picture
             log.warning("answer picture %s refused (%s); answering in text", message.id, exc.message)

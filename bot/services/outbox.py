@@ -197,7 +197,10 @@ class Outbox:
         held = {*self._sending, *settled, *(m.id for m in self._ready), *(d.message.id for d in self._deferred)}
         for row in rows:
             if row.id not in held:
-                self._ready.append(OutgoingMessage(row.id, row.chat_id, row.reply_to, row.text, row.replaces))
+                reports = tuple(row.reports or ())
+                self._ready.append(
+                    OutgoingMessage(row.id, row.chat_id, row.reply_to, row.text, row.replaces, reports=reports)
+                )
         self._in_database = len(rows) >= room
         if rows:
             log.info("delivering %d pending message(s) from the database", len(rows))

@@ -27,6 +27,7 @@ class OutgoingMessage:
     text: str
     replaces: int | None = None  # the "solving…" reply it is edited into (or that makes way for a picture)
     picture: Picture | None = None
+    reports: tuple[int, ...] = ()  # the requests whose ✅/❌ buttons go under it, one row each, in this order
 
 
 class TryLater(Exception):

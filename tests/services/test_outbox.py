@@ -16,9 +16,12 @@ from bot.db.migrate import upgrade_database
 from bot.db.models import OutboxMessage
 from bot.db.outbox import NewMessage, add_messages
 from bot.handlers.render import AnswerUnits
+from bot.handlers.report_buttons import ReportButtons
 from bot.handlers.telegram_chat import TelegramChat
 from bot.services.outbox import Outbox
 from bot.settings import Settings
+from bot.texts import EN
+from tests.fakes.telegram_callbacks import buttons
 from tests.fakes.telegram_server import FakeTelegram
 
 
@@ -35,9 +38,12 @@ async def test_pending_messages_are_delivered_in_pages_once_telegram_answers(
 ) -> None:
     anna = tg.user("Anna")
     async with sessions.begin() as session:  # as a run that died left them
-        await add_messages(session, [NewMessage(anna.id, 1, None, None, f"answer {n}") for n in range(5)])
+        # The first is an answer: its ✅/❌ buttons are owed with it.
+        owed = [NewMessage(anna.id, 1, None, None, f"answer {n}", (7,) if n == 0 else ()) for n in range(5)]
+        await add_messages(session, owed)
     async with Bot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
-        outbox = Outbox(sessions, TelegramChat(bot, units=AnswerUnits(None)), memory=2)
+        chat = TelegramChat(bot, units=AnswerUnits(None), buttons=ReportButtons(EN))
+        outbox = Outbox(sessions, chat, memory=2)
         tg.go_down("502")
         await outbox.start()
         for _ in range(10):
@@ -47,5 +53,9 @@ async def test_pending_messages_are_delivered_in_pages_once_telegram_answers(
         await asyncio.wait_for(outbox.wait_idle(), 10)
         await outbox.stop()
     assert [message.text for message in tg.messages_in(anna.id)] == [f"answer {n}" for n in range(5)]
+    assert [buttons(message) for message in tg.messages_in(anna.id)][:2] == [
+        [[("✅ It worked", "rp:7:r"), ("❌ Wrong", "rp:7:w")]],
+        [],
+    ]
     async with sessions() as session:
         assert set(await session.scalars(select(OutboxMessage.state))) == {"delivered"}
