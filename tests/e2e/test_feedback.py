@@ -14,7 +14,8 @@ from bot.db.migrate import upgrade_database
 from bot.settings import load_settings
 from tests.e2e.harness import RunningBot, bot_settings, ledger_mismatches, paid_solver, replies_to, running_bot
 from tests.e2e.images import as_jpeg, plain_png, sample_screenshot
-from tests.e2e.process import bot_environment, run_cli_async
+from tests.e2e.process import run_cli_async
+from tests.e2e.test_process import telegram_env
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_callbacks import Toast, buttons
 from tests.fakes.telegram_messages import SentMessage
@@ -45,15 +46,6 @@ async def keyboard(tg: FakeTelegram, message: SentMessage, wanted: list[list[tup
 
 def balanced(bot: RunningBot) -> bool:
     return ledger_mismatches(bot.database) == []
-
-
-def database_env(tg: FakeTelegram, database: Path) -> dict[str, str]:
-    return bot_environment(
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_BASE_URL=tg.base_url,
-        TELEGRAM_BASE_FILE_URL=tg.base_file_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
-    )
 
 
 async def test_reports_on_paid_answers_refund_once_within_the_cap_and_are_counted(
@@ -138,7 +130,7 @@ async def test_reports_on_paid_answers_refund_once_within_the_cap_and_are_counte
         )
         assert "Local ·" not in (usage.text or "")
 
-        code, stdout, _ = await run_cli_async(tmp_path, database_env(tg, database), "stats", "--json")
+        code, stdout, _ = await run_cli_async(tmp_path, telegram_env(tg, database), "stats", "--json")
         assert code == 0
         figures = json.loads(stdout)
         assert figures["today"]["accuracy"]["omocaptcha"] == {
@@ -178,7 +170,7 @@ async def test_picture_answers_carry_buttons_late_reports_are_refused_and_the_re
         assert buttons(marked) == mark("✅ Worked", request_id)
         await bot.wait_idle()
 
-        env = database_env(tg, database)
+        env = telegram_env(tg, database)
         today = datetime.now(bot.settings.timezone).date().isoformat()
         code, _, stderr = await run_cli_async(
             tmp_path, env, "reports", "export", str(tmp_path / "all"), "--since", today
@@ -233,7 +225,7 @@ async def test_calibrate_recommends_the_threshold_the_reports_show(tg: FakeTeleg
     await upgrade_database(engine)
     await engine.dispose()
     seed_local_reports(database, [(0.97, "right")] * 600 + [(0.75, "wrong")] * 20 + [(0.75, "right")] * 30)
-    code, stdout, _ = await run_cli_async(tmp_path, database_env(tg, database), "calibrate")
+    code, stdout, _ = await run_cli_async(tmp_path, telegram_env(tg, database), "calibrate")
     lines = stdout.splitlines()
     assert (code, lines[0]) == (0, "650 reported local answer(s); LOCAL_MIN_CONFIDENCE now 0.9")
     assert "     0.70    650   96.92%        0.0%" in lines

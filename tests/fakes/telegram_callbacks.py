@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from tests.fakes.telegram_messages import MessageStore, SentMessage
-from tests.fakes.telegram_methods import _NOT_MODIFIED, Method
+from tests.fakes.telegram_methods import _NOT_MODIFIED, Method, editable
 from tests.fakes.telegram_objects import Directory, User
 from tests.fakes.telegram_params import JSONDict, Params, bad_request
 from tests.fakes.telegram_updates import UpdateQueue
@@ -102,12 +102,7 @@ class CallbackQueries:
         return True
 
     async def edit_message_reply_markup(self, params: Params) -> object:
-        chat = self._directory.chat(params.chat_ref())
-        message_id = params.required_integer("message_id")
-        message = self._messages.find(chat.id, message_id)
-        sent = self._messages.sent(chat.id, message_id)
-        if message is None or sent is None:
-            raise bad_request("message to edit not found" if message is None else "message can't be edited")
+        message, sent = editable(self._directory, self._messages, params)
         markup = params.mapping("reply_markup")
         if message.get("reply_markup") == markup:
             raise bad_request(_NOT_MODIFIED)
