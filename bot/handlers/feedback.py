@@ -36,7 +36,12 @@ async def on_report_press(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     press = Press(
         update.update_id, message.chat_id, query.from_user.id, pressed.request_id, VERDICT_OF.get(pressed.press), shown
     )
-    result = await feedback.press(press)
+    try:
+        result = await feedback.press(press)
+    except Exception:  # the press is answered all the same, with a toast rather than a message in the chat
+        log.exception("press %s on request %s failed", update.update_id, pressed.request_id)
+        await _toast(query, t.something_went_wrong)
+        return
     await _toast(
         query, toast_text(t, result, minutes=feedback.window_minutes, refunds_per_day=feedback.refunds_per_day)
     )
