@@ -1,17 +1,23 @@
 """Accuracy, refusals, confident mistakes and speed of the local solver, per kind of picture members send.
 
     .venv/bin/python bench/local_solver.py [--count 200] [--seed 0] [--min-confidence 0.9] [--jobs 2]
+    .venv/bin/python bench/local_solver.py --labels DIR/reports.jsonl  # the team's reported pictures instead
 
 Per set (bench/pictures.py): the share right within 3 px at a 388 px puzzle width, refused (NoPuzzleFound), and
 wrong with a confidence at or above the threshold (what `auto` would deliver as a trusted answer), and the time per
 picture from its bytes to the answer, decoding included, one process per job. Then the `auto` policy on our tight
 crops and on another author's, the pictures without a puzzle, and the two real samples.
+
+With `--labels`, the pictures are those `captcha-bot reports export` wrote: a ✅ report says the offset answered
+then was right, so it is the truth; a ❌ says only that it was wrong, so those are counted apart (answered the same
+wrong way again, or otherwise).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import math
 import sys
 import time
@@ -58,7 +64,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-confidence", type=float, default=0.9)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--labels", type=Path, default=None, help="reports.jsonl of `captcha-bot reports export`")
     args = parser.parse_args()
+    if args.labels is not None:
+        labelled(args.labels, args.min_confidence, args.jobs)
+        return
     seeds = range(args.seed, args.seed + args.count)
     threshold = args.min_confidence
     print(f"{args.count} pictures per set (seeds {seeds.start}–{seeds.stop - 1}), threshold {threshold}")
@@ -95,6 +105,45 @@ def main() -> None:
             f"sample {label}: {REFERENCE_WIDTH * outcome.share:.1f} px at {REFERENCE_WIDTH} px wide "
             f"(its share of the width it measured; truth 276 ± 1), confidence {outcome.confidence:.3f}"
         )
+
+
+def labelled(path: Path, threshold: float, jobs: int) -> None:
+    """The figures on the team's reported pictures: the ✅ ones as a set with its truth, the ❌ ones apart."""
+    right: list[Picture] = []
+    wrong: list[Picture] = []
+    for line in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+        if "file" not in line or line["answer"] is None:
+            continue  # not downloaded, or no answer to learn from
+        image = (path.parent / line["file"]).read_bytes()
+        width = line["puzzle_width"] or Image.open(io.BytesIO(image)).width  # unlocated: the picture is the puzzle
+        (right if line["report"] == "right" else wrong).append(Picture(image, line["answer"], width))
+    print(f"{path}: {len(right)} picture(s) reported right, {len(wrong)} reported wrong; threshold {threshold}")
+    print(
+        f"{'set':13} {'right':>7} {'share ok':>8} {'refused':>8} {'conf.wrong':>10} {'p50 ms':>7} {'p95 ms':>7}"
+        "  typical size"
+    )
+    if right:
+        outcomes = list(parallel(_SolveGiven(right), range(len(right)), jobs))
+        _print_row("reported ✅", outcomes, threshold)
+        sent, delivered_right = _policy(outcomes, threshold)
+        print(f"auto at LOCAL_MIN_CONFIDENCE={threshold}: {sent:.1%} sent to the paid API, {delivered_right:.2%} right")
+    if wrong:
+        # Their `offset` is the wrong answer: "right" against it means the same mistake again.
+        outcomes = list(parallel(_SolveGiven(wrong), range(len(wrong)), jobs))
+        same = sum(1 for o in outcomes if o.error is not None and o.error <= TOLERANCE)
+        refused = sum(1 for o in outcomes if o.error is None)
+        print(
+            f"reported ❌: {same} answered the same wrong way again, {refused} refused, "
+            f"{len(outcomes) - same - refused} answered otherwise"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _SolveGiven:
+    pictures: list[Picture]
+
+    def __call__(self, index: int) -> Outcome:
+        return _solve(self.pictures[index])
 
 
 @dataclass(frozen=True, slots=True)

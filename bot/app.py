@@ -18,6 +18,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ExtBot,
@@ -32,11 +33,14 @@ from bot.handlers.admin import grant_command, ledger_command, stats_command, use
 from bot.handlers.alerts import AdminAlarm
 from bot.handlers.context import INBOX_KEY, PHOTOS_KEY, RUNTIME_KEY, WATCH_KEY
 from bot.handlers.errors import on_error
+from bot.handlers.feedback import on_report_press
 from bot.handlers.flood_gate import FloodGate
 from bot.handlers.member import balance_command, usage_command
 from bot.handlers.menu import publish_menu
 from bot.handlers.polling import UpdateFeed, mark_handled
 from bot.handlers.render import AnswerUnits, Renderer
+from bot.handlers.report_buttons import PATTERN as REPORT_PRESS
+from bot.handlers.report_buttons import ReportButtons
 from bot.handlers.solve import on_image_message, on_private_text, on_solve_command
 from bot.handlers.start import help_command
 from bot.handlers.telegram_chat import TelegramChat
@@ -50,6 +54,7 @@ from bot.services.photos import PhotoService
 from bot.services.pricing import Prices
 from bot.services.provider_watch import ProviderWatch
 from bot.settings import Settings
+from bot.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +68,7 @@ BotApplication = Application[
 ]
 
 TELEGRAM_CONNECTIONS = 16
-ALLOWED_UPDATES = ("message",)
+ALLOWED_UPDATES = ("message", "callback_query")
 HANDLED_GROUP = 1  # after every feature handler (group 0): marks the update handled in the inbox
 
 
@@ -104,6 +109,7 @@ def build_application(settings: Settings, plan: FloodPlan) -> BotApplication:
     application.add_handler(
         MessageHandler(new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text)
     )
+    application.add_handler(CallbackQueryHandler(on_report_press, pattern=REPORT_PRESS))
     application.add_handler(TypeHandler(Update, mark_handled), group=HANDLED_GROUP)
     application.add_error_handler(on_error)
     return application
@@ -123,24 +129,28 @@ class RunningBot:
         await self.outbox.wait_idle()
 
 
+def flood_plan(settings: Settings) -> FloodPlan:
+    return FloodPlan(
+        FloodLimits(
+            overall_per_second=settings.telegram_max_messages_per_second,
+            chat_per_second=settings.telegram_max_messages_per_chat_per_second,
+            group_per_minute=settings.telegram_max_group_messages_per_minute,
+        )
+    )
+
+
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
     """The bot, serving until the block ends; then everything stops in the reverse order."""
     async with AsyncExitStack() as stack:
         runtime = await stack.enter_async_context(open_runtime(settings))
-        plan = FloodPlan(
-            FloodLimits(
-                overall_per_second=settings.telegram_max_messages_per_second,
-                chat_per_second=settings.telegram_max_messages_per_chat_per_second,
-                group_per_minute=settings.telegram_max_group_messages_per_minute,
-            )
-        )
+        plan = flood_plan(settings)
         application = build_application(settings, plan)
         await application.initialize()
         stack.push_async_callback(application.shutdown)
         bot = application.bot
         units = AnswerUnits(settings.puzzle_width)
-        chat = TelegramChat(bot, plan, units=units)
+        chat = TelegramChat(bot, plan, units=units, buttons=ReportButtons(texts(settings.default_language)))
         books = Bookkeeper(
             runtime.sessions,
             Renderer(units),
@@ -194,6 +204,28 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
         # which otherwise stall the loop for ~0.1 s in the middle of a burst of photos.
         gc.freeze()
         yield RunningBot(application, runtime, photos, outbox, feed)
+
+
+@asynccontextmanager
+async def telegram_chat(settings: Settings) -> AsyncIterator[TelegramChat]:
+    """The chat over the Bot API without the bot around it: `captcha-bot reports export` downloads with it."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required")
+    plan = flood_plan(settings)
+    bot = ExtBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.telegram_base_file_url,
+        request=telegram_request(settings.proxy, 4),
+        rate_limiter=FloodGate(plan),
+    )
+    async with bot:
+        yield TelegramChat(
+            bot,
+            plan,
+            units=AnswerUnits(settings.puzzle_width),
+            buttons=ReportButtons(texts(settings.default_language)),
+        )
 
 
 def run_bot(settings: Settings) -> int:

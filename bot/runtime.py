@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.db.engine import SessionMaker, create_engine, create_sessionmaker
 from bot.db.migrate import upgrade_database
 from bot.services.access import ChatAccess
 from bot.services.accounts import Accounts
+from bot.services.feedback import Feedback
 from bot.services.reports import Reports
 from bot.settings import Settings
 from bot.solver.factory import Solvers, open_solvers
@@ -26,6 +28,7 @@ class Runtime:
     accounts: Accounts
     access: ChatAccess
     reports: Reports
+    feedback: Feedback
     solvers: Solvers
 
 
@@ -36,11 +39,21 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(engine.dispose)
         await upgrade_database(engine)
         sessions = create_sessionmaker(engine)
+        access = ChatAccess(settings.allowed_chat_ids, settings.admin_user_ids)
+        reports = Reports(sessions, timezone=settings.timezone)
         yield Runtime(
             settings=settings,
             sessions=sessions,
             accounts=Accounts(sessions, initial_tokens=settings.initial_tokens),
-            access=ChatAccess(settings.allowed_chat_ids, settings.admin_user_ids),
-            reports=Reports(sessions, timezone=settings.timezone),
+            access=access,
+            reports=reports,
+            feedback=Feedback(
+                sessions,
+                reports,
+                access,
+                window=timedelta(minutes=settings.report_window_minutes),
+                policy=settings.refund_wrong,
+                refunds_per_day=settings.refund_wrong_per_day,
+            ),
             solvers=open_solvers(settings, stack),
         )

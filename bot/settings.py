@@ -30,6 +30,14 @@ class AnswerImage(StrEnum):
     NEVER = "never"
 
 
+class RefundPolicy(StrEnum):
+    """Which answers a ❌ refunds: none, those of the paid API, or every charged one."""
+
+    NEVER = "never"
+    PAID = "paid"
+    ALWAYS = "always"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         arbitrary_types_allowed=True, env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
@@ -61,6 +69,11 @@ class Settings(BaseSettings):
     initial_tokens: int = Field(0, ge=0)
     provider_low_balance: Decimal = Field(Decimal("1.0"), ge=0)
     provider_balance_check_seconds: float = Field(300.0, gt=0)
+
+    # ✅/❌ reports on answers
+    report_window_minutes: float = Field(30.0, gt=0)  # how long after its answer a request can be reported
+    refund_wrong: RefundPolicy = RefundPolicy.PAID
+    refund_wrong_per_day: int = Field(5, ge=0)  # refunds for ❌ per member per day (in TIMEZONE)
 
     # Solving
     solver: SolverMode | None = None  # None: auto with an OmoCaptcha key, local without

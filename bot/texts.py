@@ -73,6 +73,20 @@ class Texts:
     ledger_reasons: dict[str, str]
     low_provider_balance: str
     commands: dict[str, str]
+    # ✅/❌ under answers: the buttons, the mark a report leaves (by verdict), the toast (by what became of
+    # the press; with mark and minutes) and what it did to the tokens
+    report_right: str
+    report_wrong: str
+    report_marks: dict[str, str]
+    report_said: dict[str, str]
+    report_refunded: str
+    report_taken_back: str
+    report_capped: str
+    report_refunded_before: str
+    # reported accuracy in /stats and /usage
+    accuracy_title: str
+    accuracy_line: str
+    backends: dict[str, str]
 
 
 EN = Texts(
@@ -172,7 +186,14 @@ EN = Texts(
     ledger_usage="Usage: /ledger <user_id|@username>",
     ledger_title="📒 Ledger of {who}, latest first (balance {balance}):",
     ledger_empty="No ledger entries for {who}.",
-    ledger_reasons={"initial": "welcome", "grant": "grant", "solve": "solve", "refund": "refund"},
+    ledger_reasons={
+        "initial": "welcome",
+        "grant": "grant",
+        "solve": "solve",
+        "refund": "refund",
+        "reported_wrong": "reported wrong",
+        "reported_right": "reported right",
+    },
     low_provider_balance=(
         "⚠️ The OmoCaptcha balance is {balance}, below {threshold}. Top it up, or paid solves will start failing."
     ),
@@ -186,6 +207,28 @@ EN = Texts(
         "stats": "Team statistics (admin)",
         "ledger": "A member's ledger (admin)",
     },
+    report_right="✅ It worked",
+    report_wrong="❌ Wrong",
+    report_marks={"right": "✅ Worked", "wrong": "❌ Wrong"},
+    report_said={
+        "recorded": "{mark}: thanks for the report.",
+        "unchanged": "Already reported: {mark}.",
+        "repeated": "Already reported: {mark}.",
+        "reopened": "Choose again: ✅ or ❌.",
+        "not_yours": "Only the member who sent the photo (or an admin) can report on this answer.",
+        "too_late": "Too late: an answer can be reported for {minutes} minutes after it is given.",
+        "not_reportable": "This answer can't be reported.",
+    },
+    report_refunded="{tokens} token(s) refunded; balance {balance}.",
+    report_taken_back="The refund of {tokens} token(s) was taken back; balance {balance}.",
+    report_capped="No refund: at most {limit} refunds a day.",
+    report_refunded_before="No refund: this answer was refunded once already.",
+    accuracy_title="🎯 Reported accuracy (✅/❌ under answers)",
+    accuracy_line=(
+        "{backend} · {period}: {answers} answer(s), {reported} reported — {right} ✅, {wrong} ❌; "
+        "{share} right (n={reported})"
+    ),
+    backends={"local": "Local", "omocaptcha": "OmoCaptcha"},
 )
 
 VI = Texts(
@@ -286,7 +329,14 @@ VI = Texts(
     ledger_usage="Cách dùng: /ledger <user_id|@username>",
     ledger_title="📒 Sổ cái của {who}, mới nhất trước (số dư {balance}):",
     ledger_empty="Chưa có giao dịch nào của {who}.",
-    ledger_reasons={"initial": "chào mừng", "grant": "cấp", "solve": "giải", "refund": "hoàn"},
+    ledger_reasons={
+        "initial": "chào mừng",
+        "grant": "cấp",
+        "solve": "giải",
+        "refund": "hoàn",
+        "reported_wrong": "báo sai",
+        "reported_right": "báo đúng",
+    },
     low_provider_balance=(
         "⚠️ Số dư OmoCaptcha còn {balance}, dưới mức {threshold}. Hãy nạp thêm, nếu không các lượt giải trả phí sẽ lỗi."
     ),
@@ -300,6 +350,28 @@ VI = Texts(
         "stats": "Thống kê cả nhóm (quản trị)",
         "ledger": "Sổ cái của thành viên (quản trị)",
     },
+    report_right="✅ Kéo được",
+    report_wrong="❌ Sai",
+    report_marks={"right": "✅ Đúng", "wrong": "❌ Sai"},
+    report_said={
+        "recorded": "{mark}: cảm ơn bạn đã báo.",
+        "unchanged": "Đã báo rồi: {mark}.",
+        "repeated": "Đã báo rồi: {mark}.",
+        "reopened": "Chọn lại: ✅ hoặc ❌.",
+        "not_yours": "Chỉ người gửi ảnh (hoặc quản trị viên) mới báo được kết quả này.",
+        "too_late": "Đã quá hạn: chỉ báo được trong {minutes} phút sau khi có kết quả.",
+        "not_reportable": "Không báo được kết quả này.",
+    },
+    report_refunded="Đã hoàn {tokens} token; số dư {balance}.",
+    report_taken_back="Đã thu lại {tokens} token đã hoàn; số dư {balance}.",
+    report_capped="Không hoàn: mỗi ngày hoàn tối đa {limit} lần.",
+    report_refunded_before="Không hoàn: kết quả này đã được hoàn một lần.",
+    accuracy_title="🎯 Độ chính xác theo báo cáo (✅/❌ dưới kết quả)",
+    accuracy_line=(
+        "{backend} · {period}: {answers} kết quả, {reported} được báo — {right} ✅, {wrong} ❌; "
+        "đúng {share} (n={reported})"
+    ),
+    backends={"local": "Tại chỗ", "omocaptcha": "OmoCaptcha"},
 )
 
 _BY_LANGUAGE: dict[Language, Texts] = {"vi": VI, "en": EN}

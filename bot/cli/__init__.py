@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
+from bot.cli.feedback import export_reports, print_calibration, print_stats
 from bot.cli.members import grant, list_users
 from bot.cli.output import EXIT_USAGE, fail
 from bot.cli.solving import provider_balance, solve_files
@@ -33,6 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--json", action="store_true", help="print a JSON list")
     solve.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     commands.add_parser("balance", help="print the OmoCaptcha account balance")
+    stats = commands.add_parser("stats", help="team figures and reported accuracy (as /stats)")
+    stats.add_argument("--json", action="store_true", help="print a JSON object")
+    reports = commands.add_parser("reports", help="the answers members reported ✅ or ❌")
+    report_actions = reports.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = report_actions.add_parser("export", help="download the reported pictures with a JSON line each")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    export.add_argument("--wrong", action="store_true", help="only the answers reported wrong")
+    export.add_argument("--since", type=date.fromisoformat, default=None, metavar="DATE", help="YYYY-MM-DD")
+    commands.add_parser("calibrate", help="LOCAL_MIN_CONFIDENCE from the reports of local answers")
     return parser
 
 
@@ -77,4 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(solve_files(settings, mode, args.images, args.json))
         case "balance":
             return asyncio.run(provider_balance(settings))
+        case "stats":
+            return asyncio.run(print_stats(settings, args.json))
+        case "reports":
+            return export_reports(settings, args.directory, args.wrong, args.since)
+        case "calibrate":
+            return asyncio.run(print_calibration(settings))
     raise AssertionError(args.command)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -50,6 +51,8 @@ class LedgerReason(StrEnum):
     GRANT = "grant"
     SOLVE = "solve"
     REFUND = "refund"
+    REPORTED_WRONG = "reported_wrong"  # a ❌ on a charged answer: its tokens back, once
+    REPORTED_RIGHT = "reported_right"  # a ✅ after that ❌: the refund taken back, once
 
 
 class RequestStatus(StrEnum):
@@ -162,7 +165,25 @@ class OutboxMessage(Base):
     replaces: Mapped[int | None] = mapped_column(BigInteger)  # the "solving…" reply it is edited into
     request_id: Mapped[int | None] = mapped_column(ForeignKey("solve_requests.id"))
     text: Mapped[str] = mapped_column(Text)
+    reports: Mapped[list[int] | None] = mapped_column(JSON)  # the requests whose ✅/❌ buttons it carries
     state: Mapped[str] = mapped_column(String(16), default=OutboxState.PENDING)
     error: Mapped[str | None] = mapped_column(String(200))  # why it is undeliverable
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # delivered or given up
+
+
+class Verdict(StrEnum):
+    RIGHT = "right"  # ✅ the drag worked
+    WRONG = "wrong"  # ❌ it did not
+
+
+class AnswerReport(Base):
+    """What the member said of an answer: one row per request, changed by a later press."""
+
+    __tablename__ = "answer_reports"
+    __table_args__ = (Index("ix_answer_reports_reported_at", "reported_at"),)
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("solve_requests.id"), primary_key=True, autoincrement=False)
+    verdict: Mapped[str] = mapped_column(String(8))
+    reported_by: Mapped[int] = mapped_column(BigInteger)  # the member, or an admin
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # the latest press

@@ -26,6 +26,7 @@ class NewMessage:
     replaces: int | None
     request_id: int | None
     text: str
+    reports: tuple[int, ...] = ()  # the requests whose ✅/❌ buttons go under it
 
 
 async def add_messages(session: AsyncSession, new: Sequence[NewMessage]) -> list[int]:
@@ -42,6 +43,7 @@ async def add_messages(session: AsyncSession, new: Sequence[NewMessage]) -> list
                 "replaces": message.replaces,
                 "request_id": message.request_id,
                 "text": message.text,
+                "reports": list(message.reports) or None,
                 "state": OutboxState.PENDING,
                 "created_at": now,
             }

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.handlers.context import profile_of, reply, runtime_of, texts_of, watch_of
+from bot.handlers.render_feedback import accuracy_lines
 from bot.handlers.render_reports import ledger_text, member_name, provider_line, stats_text, users_pages
 from bot.services.accounts import MAX_GRANT, MAX_USER_ID, GrantRefused
 from bot.solver.base import SolverError
@@ -122,7 +123,8 @@ async def stats_command(_update: Update, message: Message, t: Texts, context: Co
             error = exc.code
     settings = runtime.settings
     gap = max(settings.tokens_per_solve - settings.tokens_per_local_solve, 0)
-    await reply(message, stats_text(t, stats, provider_line(t, balance, error), gap))
+    accuracy = accuracy_lines(t, await runtime.feedback.accuracy())
+    await reply(message, stats_text(t, stats, provider_line(t, balance, error), gap, accuracy))
 
 
 @admin_only

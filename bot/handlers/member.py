@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.context import photos_of, profile_of, reply, runtime_of, texts_of
 from bot.handlers.render import ask_admin_text
+from bot.handlers.render_feedback import accuracy_lines
 from bot.handlers.render_reports import usage_text
 from bot.settings import SolverMode
 
@@ -37,4 +38,6 @@ async def usage_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     runtime = runtime_of(context)
     await runtime.accounts.visit(profile_of(user))
     stats = await runtime.reports.usage(user.id)
-    await reply(message, usage_text(texts_of(update, context), stats))
+    t = texts_of(update, context)
+    accuracy = accuracy_lines(t, await runtime.feedback.accuracy(user.id), used_only=True)
+    await reply(message, "\n".join([usage_text(t, stats), *accuracy]))

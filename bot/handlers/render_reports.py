@@ -41,7 +41,9 @@ def usage_text(t: Texts, stats: dict[str, PeriodStats]) -> str:
     return "\n".join(lines)
 
 
-def stats_text(t: Texts, stats: dict[str, PeriodStats], provider_line: str, local_price_gap: int) -> str:
+def stats_text(
+    t: Texts, stats: dict[str, PeriodStats], provider_line: str, local_price_gap: int, accuracy: Sequence[str] = ()
+) -> str:
     lines = [t.stats_title]
     for period in PERIODS:
         s = stats[period]
@@ -60,6 +62,7 @@ def stats_text(t: Texts, stats: dict[str, PeriodStats], provider_line: str, loca
         )
     saved = stats["all"].local
     lines.append(t.stats_saved.format(saved=saved, tokens=saved * local_price_gap))
+    lines.extend(accuracy)
     lines.append(provider_line)
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ from telegram.ext import ExtBot
 
 from bot.handlers.context import seconds
 from bot.handlers.render import AnswerUnits
+from bot.handlers.report_buttons import ReportButtons
 from bot.images.annotate import render_answer_picture
 from bot.services.flood import FloodPlan
 from bot.services.ports import ChatGone, OutgoingMessage, Picture, Refused, TryLater
@@ -55,10 +56,11 @@ _ONCE = 0  # rate_limit_args: no retry after a 429
 
 
 class TelegramChat:
-    def __init__(self, bot: ExtBot[int], plan: FloodPlan, *, units: AnswerUnits) -> None:
+    def __init__(self, bot: ExtBot[int], plan: FloodPlan, *, units: AnswerUnits, buttons: ReportButtons) -> None:
         self._bot = bot
         self._plan = plan
         self._units = units
+        self._buttons = buttons
 
     async def download(self, file_id: str) -> bytes:
         async with _translated(missing=Refused):
@@ -93,10 +95,15 @@ class TelegramChat:
     async def _deliver(self, message: OutgoingMessage) -> None:
         if message.picture is not None and await self._send_picture(message, message.picture):
             return
+        keyboard = self._buttons.markup(message.reports)
         if message.replaces is not None:
             try:
                 await self._bot.edit_message_text(
-                    message.text, chat_id=message.chat_id, message_id=message.replaces, rate_limit_args=_ONCE
+                    message.text,
+                    chat_id=message.chat_id,
+                    message_id=message.replaces,
+                    reply_markup=keyboard,
+                    rate_limit_args=_ONCE,
                 )
                 return
             except BadRequest as exc:
@@ -107,6 +114,7 @@ class TelegramChat:
             message.chat_id,
             message.text,
             reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
+            reply_markup=keyboard,
             rate_limit_args=_ONCE,
         )
 
@@ -139,6 +147,7 @@ class TelegramChat:
                 drawn,
                 caption=message.text,
                 reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
+                reply_markup=self._buttons.markup(message.reports),
                 rate_limit_args=_ONCE,
             )
         except BadRequest as exc:  # the answer matters more than the picture

@@ -70,6 +70,7 @@ class _Owed:
     replaces: int | None
     request_id: int | None
     notice: Notice
+    reports: tuple[int, ...] = ()  # answers: the requests whose ✅/❌ buttons go under it
 
 
 class Bookkeeper:
@@ -210,7 +211,7 @@ class Bookkeeper:
             # still being solved, or failed and refunded) there is nothing new to say.
             if solution is not None and photo.asked_again:
                 notice = Answered(photo.language, solution, balances[photo.profile.user_id], again=True)
-                owed[index] = _Owed(photo.chat_id, photo.message_id, None, None, notice)
+                owed[index] = _Owed(photo.chat_id, photo.message_id, None, None, notice, (existing.id,))
         messages = dict(zip(owed, await self._owe(session, list(owed.values())), strict=True))
         return [Reservation(jobs.get(index), messages.get(index)) for index in range(len(photos))]
 
@@ -273,23 +274,27 @@ class Bookkeeper:
             if outcome is ErrorCode.CHAT_GONE:  # nobody to tell
                 continue
             notice: Notice
+            reports: tuple[int, ...] = ()
             if isinstance(outcome, Solution):
                 notice = Answered(job.language, outcome, balances[user_id], job.downscaled_photo)
+                reports = (job.request_id,)
             else:
                 notice = NotAnswered(job.language, outcome, Refund(refund, balances[user_id]))
-            owed[index] = _Owed(job.chat_id, job.message_id, job.placeholder, job.request_id, notice)
+            owed[index] = _Owed(job.chat_id, job.message_id, job.placeholder, job.request_id, notice, reports)
         messages = dict(zip(owed, await self._owe(session, list(owed.values())), strict=True))
         return [messages.get(index) for index in range(len(closings))]
 
     async def _owe(self, session: AsyncSession, owed: Sequence[_Owed]) -> list[OutgoingMessage]:
         texts = [self._render(message.notice) for message in owed]
         new = [
-            NewMessage(m.chat_id, m.reply_to, m.replaces, m.request_id, text)
+            NewMessage(m.chat_id, m.reply_to, m.replaces, m.request_id, text, m.reports)
             for m, text in zip(owed, texts, strict=True)
         ]
         ids = await add_messages(session, new)
         return [
-            OutgoingMessage(message_id, m.chat_id, m.reply_to, text, m.replaces, request_id=m.request_id)
+            OutgoingMessage(
+                message_id, m.chat_id, m.reply_to, text, m.replaces, request_id=m.request_id, reports=m.reports
+            )
             for message_id, m, text in zip(ids, owed, texts, strict=True)
         ]
 

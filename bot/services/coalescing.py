@@ -1,9 +1,10 @@
 """Answers waiting for the same chat's flood allowance, put into one message.
 
 A group is allowed 20 messages a minute: twelve members posting at once would otherwise wait for the next
-minute. One message carries the answers waiting for the chat, each under its member's name and the time their
-photo arrived; it replies to the oldest photo and takes the place of its "solving…" reply, and the other such
-replies are removed. Telegram's 4096 characters bound what one message carries; the rest waits for the next.
+minute. One message carries the answers waiting for the chat, each numbered (as its row of ✅/❌ buttons) under
+its member's name and the time their photo arrived; it replies to the oldest photo and takes the place of its
+"solving…" reply, and the other such replies are removed. Telegram's 4096 characters bound what one message
+carries; the rest waits for the next.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ def combined(
     parts: list[str] = []
     carried: list[OutgoingMessage] = []
     length = 0
-    for message in waiting[:MAX_CARRIED]:
+    for number, message in enumerate(waiting[:MAX_CARRIED], start=1):
         asker = askers.get(message.request_id or 0)
-        part = f"👤 {_heading(asker, zone)}\n{message.text}" if asker else message.text
+        part = f"{number}. 👤 {_heading(asker, zone)}\n{message.text}" if asker else f"{number}. {message.text}"
         if carried and length + len(part) + 2 > MAX_TEXT:
             break
         parts.append(part)
@@ -53,6 +54,7 @@ def combined(
             replaces=placeholders[0] if placeholders else None,
             removes=tuple(placeholders[1:]),
             request_id=None,
+            reports=tuple(report for message in carried for report in message.reports),
         ),
         carried,
     )

@@ -262,11 +262,20 @@ class Outbox:
             *(m.id for entry in self._deferred for m in entry.messages),
         }
         self._put_back(
-            OutgoingMessage(row.id, row.chat_id, row.reply_to, row.text, row.replaces, request_id=row.request_id)
+            OutgoingMessage(
+                row.id,
+                row.chat_id,
+                row.reply_to,
+                row.text,
+                row.replaces,
+                request_id=row.request_id,
+                reports=tuple(row.reports or ()),
+            )
             for row in rows
             if row.id not in held
         )
         self._in_database = len(rows) >= room
+        self._changed.set()  # wait_idle may be waiting for the database to be empty of what is owed
         if rows:
             log.info("delivering %d pending message(s) from the database", len(rows))
 

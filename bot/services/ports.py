@@ -29,6 +29,7 @@ class OutgoingMessage:
     picture: Picture | None = None
     request_id: int | None = None  # the photo it is about, if any: answers about photos may share a message
     removes: tuple[int, ...] = ()  # more "solving…" replies made redundant by it (answers sharing a message)
+    reports: tuple[int, ...] = ()  # the requests whose ✅/❌ buttons go under it, one row each, in this order
 
 
 class TryLater(Exception):

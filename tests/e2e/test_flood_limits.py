@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.e2e.harness import bot_settings, replies_to, running_bot
 from tests.e2e.images import sample_screenshot
+from tests.fakes.telegram_callbacks import buttons
 from tests.fakes.telegram_server import FakeTelegram
 
 TELEGRAMS_LIMITS = {  # the bot's settings as they are by default, not lifted as for the other tests
@@ -46,6 +47,8 @@ async def test_twelve_members_posting_at_once_in_a_group_get_their_answers_in_a_
         }
         assert named | alone == {user.first_name for user in members}
         assert not any("⏳" in (message.history[0] or "") for message in sent)  # no "solving…" for a local answer
+        for message in sent:  # a row of ✅/❌ under each answer a message carries
+            assert len(buttons(message)) == len(re.findall(r"➡️", message.text or ""))
 
 
 async def test_answers_refused_with_429_are_sent_after_the_wait_telegram_asked_for(

@@ -209,12 +209,7 @@ class BotApi:
     def _edit(self, params: Params, field: str, value: str | None, wrong_kind: str) -> JSONDict:
         if params.get("inline_message_id") is not None:
             raise bad_request("inline messages are not supported by the fake")
-        chat = self._directory.chat(params.chat_ref())
-        message_id = params.required_integer("message_id")
-        message = self._messages.find(chat.id, message_id)
-        sent = self._messages.sent(chat.id, message_id)
-        if message is None or sent is None:
-            raise bad_request("message to edit not found" if message is None else "message can't be edited")
+        message, sent = editable(self._directory, self._messages, params)
         if ("text" in message) != (field == "text"):
             raise bad_request(wrong_kind)
         reply_markup = params.mapping("reply_markup")
@@ -271,6 +266,17 @@ class BotApi:
         chat = self._directory.chat(params.chat_ref())
         user = self._directory.user(params.required_integer("user_id"))
         return member_payload(user, self._directory.status(chat, user))
+
+
+def editable(directory: Directory, messages: MessageStore, params: Params) -> tuple[JSONDict, SentMessage]:
+    """The bot's message that `chat_id` and `message_id` name, as the edit methods find it."""
+    chat = directory.chat(params.chat_ref())
+    message_id = params.required_integer("message_id")
+    message = messages.find(chat.id, message_id)
+    sent = messages.sent(chat.id, message_id)
+    if message is None or sent is None:
+        raise bad_request("message to edit not found" if message is None else "message can't be edited")
+    return message, sent
 
 
 def _is_command(command: object) -> bool:

@@ -36,6 +36,7 @@ from typing import Literal, Self
 
 from aiohttp import web
 
+from tests.fakes.telegram_callbacks import CallbackQueries
 from tests.fakes.telegram_files import FileStore
 from tests.fakes.telegram_flood import TELEGRAM_LIMITS, Clock, FloodControl, FloodLimits
 from tests.fakes.telegram_messages import MessageStore, Predicate, SentMessage
@@ -97,6 +98,8 @@ class FakeTelegram:
         self._methods = BotApi(
             self._directory, self._messages, self._files, self._updates, privacy_mode=privacy_mode
         ).methods()
+        self.callbacks = CallbackQueries(self._directory, self._messages, self._updates)  # button presses
+        self._methods.update(self.callbacks.methods())
         self._calls: list[Call] = []
         self._call_watch: Watch[Call] = Watch()
         self._failures: defaultdict[str, list[ApiError]] = defaultdict(list)

@@ -15,7 +15,9 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def answer(request_id: int, text: str, *, placeholder: int | None = None) -> OutgoingMessage:
-    return OutgoingMessage(request_id, GROUP, 100 + request_id, text, placeholder, request_id=request_id)
+    return OutgoingMessage(
+        request_id, GROUP, 100 + request_id, text, placeholder, request_id=request_id, reports=(request_id,)
+    )
 
 
 def test_one_message_names_each_member_and_the_time_of_their_photo() -> None:
@@ -25,8 +27,9 @@ def test_one_message_names_each_member_and_the_time_of_their_photo() -> None:
     }
     message, carried = combined([answer(1, "➡️ 276 px"), answer(2, "➡️ 131 px")], askers, ZONE)
     assert [m.id for m in carried] == [1, 2]
-    assert message.text == "👤 Anna · 14:03:05\n➡️ 276 px\n\n👤 @binh · 14:03:09\n➡️ 131 px"
+    assert message.text == "1. 👤 Anna · 14:03:05\n➡️ 276 px\n\n2. 👤 @binh · 14:03:09\n➡️ 131 px"
     assert message.reply_to == 101  # the oldest photo
+    assert message.reports == (1, 2)  # a row of ✅/❌ for each, numbered as the answers
 
 
 def test_the_first_solving_reply_becomes_the_message_and_the_others_are_removed() -> None:

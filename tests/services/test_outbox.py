@@ -18,10 +18,13 @@ from bot.db.models import OutboxMessage
 from bot.db.outbox import NewMessage, add_messages
 from bot.handlers.flood_gate import FloodGate
 from bot.handlers.render import AnswerUnits
+from bot.handlers.report_buttons import ReportButtons
 from bot.handlers.telegram_chat import TelegramChat
 from bot.services.flood import FloodLimits, FloodPlan
 from bot.services.outbox import Outbox
 from bot.settings import Settings
+from bot.texts import EN
+from tests.fakes.telegram_callbacks import buttons
 from tests.fakes.telegram_server import FakeTelegram
 
 
@@ -36,13 +39,14 @@ async def sessions(tmp_path: Path) -> AsyncIterator[SessionMaker]:
 async def test_pending_messages_are_delivered_in_pages_once_telegram_answers(
     tg: FakeTelegram, sessions: SessionMaker
 ) -> None:
-    anna = tg.user("Anna")
+    anna, bob = tg.user("Anna"), tg.user("Bob")
     async with sessions.begin() as session:  # as a run that died left them
         await add_messages(session, [NewMessage(anna.id, 1, None, None, f"answer {n}") for n in range(5)])
+        await add_messages(session, [NewMessage(bob.id, 1, None, None, "an answer", (7,))])  # owed with its buttons
     plan = FloodPlan(FloodLimits())
     bot = ExtBot(tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, rate_limiter=FloodGate(plan))
     async with bot:
-        chat = TelegramChat(bot, plan, units=AnswerUnits(None))
+        chat = TelegramChat(bot, plan, units=AnswerUnits(None), buttons=ReportButtons(EN))
         outbox = Outbox(sessions, chat, plan, zone=ZoneInfo("UTC"), memory=2)
         tg.go_down("502")
         await outbox.start()
@@ -53,5 +57,8 @@ async def test_pending_messages_are_delivered_in_pages_once_telegram_answers(
         await asyncio.wait_for(outbox.wait_idle(), 10)
         await outbox.stop()
     assert [message.text for message in tg.messages_in(anna.id)] == [f"answer {n}" for n in range(5)]
+    assert [buttons(message) for message in tg.messages_in(bob.id)] == [
+        [[("✅ It worked", "rp:7:r"), ("❌ Wrong", "rp:7:w")]]
+    ]
     async with sessions() as session:
         assert set(await session.scalars(select(OutboxMessage.state))) == {"delivered"}
