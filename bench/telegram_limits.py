@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.throughput import distinct_image, percentile
 from tests.e2e.images import sample_screenshot
-from tests.e2e.process import bot_environment, bot_process
+from tests.e2e.process import bot_process, telegram_environment
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_messages import SentMessage
 from tests.fakes.telegram_params import JSONDict
@@ -47,11 +47,9 @@ async def bot_against(tg: FakeTelegram, omo: FakeOmoCaptcha | None, **settings: 
         solver = {"SOLVER": "local"}
         if omo is not None:
             solver = {"SOLVER": "omocaptcha", "OMOCAPTCHA_API_KEY": "test-key", "OMOCAPTCHA_BASE_URL": omo.base_url}
-        env = bot_environment(
-            TELEGRAM_BOT_TOKEN=tg.token,
-            TELEGRAM_BASE_URL=tg.base_url,
-            TELEGRAM_BASE_FILE_URL=tg.base_file_url,
-            DATABASE_URL=f"sqlite+aiosqlite:///{workdir}/bench.sqlite3",
+        env = telegram_environment(
+            tg,
+            Path(workdir) / "bench.sqlite3",
             LOG_LEVEL="WARNING",
             INITIAL_TOKENS="1000",
             **solver,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.e2e.harness import ledger_mismatches, replies_to
 from tests.e2e.images import plain_png
-from tests.e2e.process import bot_environment, bot_process
+from tests.e2e.process import bot_process, telegram_environment
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_messages import SentMessage
 from tests.fakes.telegram_objects import User
@@ -27,11 +27,9 @@ MAYBE_AT_THE_SOLVER = "🔄 I restarted while this puzzle was being sent to the 
 
 
 def paid_bot_env(tg: FakeTelegram, omo: FakeOmoCaptcha, database: Path, **extra: str) -> dict[str, str]:
-    return bot_environment(
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_BASE_URL=tg.base_url,
-        TELEGRAM_BASE_FILE_URL=tg.base_file_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+    return telegram_environment(
+        tg,
+        database,
         ANSWER_IMAGE="false",
         DEFAULT_LANGUAGE="en",
         INITIAL_TOKENS=str(INITIAL_TOKENS),

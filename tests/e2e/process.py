@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from tests.fakes.telegram_server import FakeTelegram
+
 # Only what the bot needs: a developer's settings must not leak in.
 _KEEP = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")
 
@@ -19,6 +21,17 @@ def bot_environment(**settings: str) -> dict[str, str]:
     env = {name: os.environ[name] for name in _KEEP if name in os.environ}
     env.update(settings)
     return env
+
+
+def telegram_environment(tg: FakeTelegram, database: Path, **settings: str) -> dict[str, str]:
+    """A bot against the fake Bot API `tg`, its data in `database`."""
+    return bot_environment(
+        TELEGRAM_BOT_TOKEN=tg.token,
+        TELEGRAM_BASE_URL=tg.base_url,
+        TELEGRAM_BASE_FILE_URL=tg.base_file_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+        **settings,
+    )
 
 
 def run_cli(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

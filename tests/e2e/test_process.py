@@ -8,18 +8,12 @@ import signal
 from pathlib import Path
 
 from tests.e2e.harness import ledger_mismatches, replies_to
-from tests.e2e.process import bot_environment, bot_process, run_cli, run_cli_async
+from tests.e2e.process import bot_environment, bot_process, run_cli, run_cli_async, telegram_environment
 from tests.fakes.telegram_server import FakeTelegram
 
 
 def telegram_env(tg: FakeTelegram, database: Path) -> dict[str, str]:
-    return bot_environment(
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_BASE_URL=tg.base_url,
-        TELEGRAM_BASE_FILE_URL=tg.base_file_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
-        ANSWER_IMAGE="false",
-    )
+    return telegram_environment(tg, database, ANSWER_IMAGE="false")
 
 
 async def test_run_answers_start_in_both_languages_and_never_logs_the_token(tg: FakeTelegram, tmp_path: Path) -> None:
