@@ -51,6 +51,9 @@ class _Allowance:
         self._tokens = self._level(now) - 1
         self._stamp = now
 
+    def spare(self, now: float) -> int:
+        return int(self._level(now))
+
     def full(self, now: float) -> bool:
         return self._level(now) >= self._capacity
 
@@ -74,6 +77,9 @@ class _Window:
 
     def take(self, now: float) -> None:
         self._sent.append(now)
+
+    def spare(self, now: float) -> int:
+        return (self._sent.maxlen or 1) - sum(1 for sent in self._sent if sent + self._period > now)
 
     def empty(self, now: float) -> bool:
         return not self._sent or self._sent[-1] + self._period <= now
@@ -99,6 +105,12 @@ class _Chat:
         if self.window is not None:
             self.window.take(now)
 
+    def spare(self, now: float) -> int:
+        if self.held_until > now:
+            return 0
+        spares = [allowance.spare(now) for allowance in self.allowances]
+        return min(spares + ([self.window.spare(now)] if self.window is not None else []))
+
     def idle(self, now: float) -> bool:
         full = all(allowance.full(now) for allowance in self.allowances)
         return full and self.held_until <= now and (self.window is None or self.window.empty(now))
@@ -120,6 +132,13 @@ class FloodPlan:
         if chat is not None:
             waits.append(chat.ready_in(now))
         return max(0.0, *waits)
+
+    def spare(self, chat_id: int) -> int:
+        """How many messages `chat_id` may be sent right now, one after the other."""
+        now = self._clock()
+        if self._held_until > now:
+            return 0
+        return min(self._overall.spare(now), self._chat(chat_id, now).spare(now))
 
     def take(self, chat_id: int) -> None:
         """A message to `chat_id` is being sent."""

@@ -2,8 +2,9 @@
 
 Messages are written to the database by the transaction that decides them (services/bookkeeping.py) and then
 `post`ed here. Each chat's messages wait in their own queue and go in order, one delivery per chat at a time,
-when the flood plan (services/flood.py) allows the chat a message; what waits by then for the chat goes as one
-message (services/coalescing.py), so an answer waits for the next allowance, never for the next minute.
+when the flood plan (services/flood.py) allows the chat a message; when more waits for a group than its
+allowance lets through now, it goes as one message (services/coalescing.py), so an answer waits for the next
+allowance, never for the next minute.
 Deliveries to different chats run concurrently. When Telegram cannot be reached (network errors, 5xx) nothing
 new is sent for a while — 0.5 s, then 1, 2 and every 3 s — and everything waiting goes as soon as one round gets
 through; a chat that asks to wait (429 with retry_after) waits alone. A chat that refuses the bot (blocked,
@@ -161,7 +162,8 @@ class Outbox:
             sharing = 0
             while sharing < min(len(queue), MAX_CARRIED) and can_share(queue[sharing]):
                 sharing += 1
-            carried = [queue.popleft() for _ in range(max(1, sharing))]
+            # One message each while the chat's allowance lasts; past it, what waits goes as one.
+            carried = [queue.popleft() for _ in range(sharing if sharing > self._plan.spare(chat_id) else 1)]
             if not queue:
                 del self._waiting[chat_id]
             self._carrying[chat_id] = carried

@@ -78,3 +78,12 @@ def test_a_429_holds_its_chat_alone_for_the_time_telegram_asked(clock: Clock) ->
     assert plan.ready_in(GROUP) == 0
     plan.hold(None, 2)  # the whole bot
     assert plan.ready_in(ANNA) == pytest.approx(2)
+
+
+def test_what_a_chat_may_be_sent_now_is_its_scarcest_allowance(clock: Clock) -> None:
+    plan = FloodPlan(FloodLimits(), clock=clock)
+    assert plan.spare(GROUP) == CHAT_BURST
+    plan.take(GROUP)
+    assert plan.spare(GROUP) == CHAT_BURST - 1
+    plan.hold(GROUP, 5)
+    assert plan.spare(GROUP) == 0
