@@ -23,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -211,13 +211,20 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sustained", type=float, default=60.0, help="seconds of 30 photos/s (0: skip)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=["burst", "stream", "private", "messages", "sustained"])
     args = parser.parse_args()
-    print(await group_burst(), flush=True)
-    print(await group_stream(random.Random(args.seed)), flush=True)
-    print(await private_latency(), flush=True)
-    print(await messages_per_answer(), flush=True)
-    if args.sustained:
-        print(await sustained(args.sustained), flush=True)
+    scenarios: dict[str, Callable[[], Awaitable[str]]] = {
+        "burst": group_burst,
+        "stream": lambda: group_stream(random.Random(args.seed)),
+        "private": private_latency,
+        "messages": messages_per_answer,
+        "sustained": lambda: sustained(args.sustained),
+    }
+    if not args.sustained:
+        del scenarios["sustained"]
+    for name, scenario in scenarios.items():
+        if args.only in (None, name):
+            print(await scenario(), flush=True)
 
 
 if __name__ == "__main__":
