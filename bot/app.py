@@ -155,6 +155,7 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
             runtime.solvers.active,
             access=runtime.access,
             max_concurrent_jobs=settings.max_concurrent_jobs,
+            max_jobs_per_user=settings.max_jobs_per_user,
             answer_image=settings.answer_image,
             resumer=runtime.solvers.provider,
         )

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     # Solving
     solver: SolverMode | None = None  # None: auto with an OmoCaptcha key, local without
     max_concurrent_jobs: int = Field(200, ge=1)
+    max_jobs_per_user: int = Field(5, ge=1)
     local_min_confidence: float = Field(0.9, ge=0, le=1)
     answer_image: bool = True
     puzzle_width: int | None = Field(None, gt=0, le=4000)  # CSS px at which the captcha shows; None: picture px

@@ -27,6 +27,7 @@ from bot.images.uploads import UnusableImage, inspect_upload
 from bot.services.access import Access, ChatAccess
 from bot.services.backoff import backoff
 from bot.services.bookkeeping import Bookkeeper
+from bot.services.fair_slots import FairSlots
 from bot.services.notices import NotAnswered
 from bot.services.outbox import Outbox
 from bot.services.ports import Chat, ChatGone, Picture, Refused, TryLater
@@ -65,6 +66,7 @@ class PhotoService:
         *,
         access: ChatAccess,
         max_concurrent_jobs: int,
+        max_jobs_per_user: int,
         answer_image: bool,
         resumer: ResumableSolver | None = None,
     ) -> None:
@@ -75,7 +77,7 @@ class PhotoService:
         self._access = access
         self._answer_image = answer_image
         self._resumer = resumer
-        self._slots = asyncio.Semaphore(max_concurrent_jobs)
+        self._slots = FairSlots(max_concurrent_jobs, max_jobs_per_user)
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
@@ -187,7 +189,7 @@ class PhotoService:
 
     async def _attempt(self, job: Job, solve: Callable[[], Awaitable[Solution]]) -> Solution | ErrorCode:
         try:
-            async with self._slots:
+            async with self._slots.slot(job.user_id):
                 return await solve()
         except SolverError as exc:
             log.warning("request %s failed: %s (%s)", job.request_id, exc.code, exc)
