@@ -42,9 +42,12 @@ from bot.handlers.start import help_command
 from bot.handlers.telegram_chat import TelegramChat
 from bot.http_transport import AiohttpTransport
 from bot.runtime import Runtime, open_runtime
+from bot.services.admission import Admission
 from bot.services.bookkeeping import Bookkeeper
 from bot.services.inbox import Inbox
+from bot.services.membership import Membership
 from bot.services.outbox import Outbox
+from bot.services.photo_rate import PhotoRate
 from bot.services.photos import PhotoService
 from bot.services.pricing import Prices
 from bot.services.provider_watch import ProviderWatch
@@ -148,12 +151,25 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
             admins=settings.admin_user_ids,
         )
         outbox = Outbox(runtime.sessions, chat)
+        members = Membership(
+            chat,
+            runtime.sessions,
+            groups=settings.allowed_chat_ids,
+            admins=settings.admin_user_ids,
+            cache_seconds=settings.membership_cache_seconds,
+        )
+        admission = Admission(
+            runtime.access,
+            PhotoRate(settings.max_photos_per_minute),
+            runtime.accounts,
+            members=members if settings.serves_members_only else None,
+        )
         photos = PhotoService(
             books,
             chat,
             outbox,
             runtime.solvers.active,
-            access=runtime.access,
+            access=admission,
             max_concurrent_jobs=settings.max_concurrent_jobs,
             max_jobs_per_user=settings.max_jobs_per_user,
             answer_image=settings.answer_image,

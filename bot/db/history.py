@@ -1,4 +1,4 @@
-"""Raw facts for reports: solve requests and ledger rows, filtered by user and time."""
+"""Raw facts: solve requests and ledger rows, filtered by user and time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LedgerEntry, SolveRequest
+from bot.db.models import LedgerEntry, LedgerReason, SolveRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +49,13 @@ async def latest_ledger(session: AsyncSession, user_id: int, limit: int) -> list
         select(LedgerEntry).where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.id.desc()).limit(limit)
     )
     return list(rows)
+
+
+async def was_granted(session: AsyncSession, user_id: int) -> bool:
+    """Whether an admin ever gave the user tokens (a grant in the ledger)."""
+    found = await session.scalar(
+        select(LedgerEntry.id)
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.reason == LedgerReason.GRANT, LedgerEntry.delta > 0)
+        .limit(1)
+    )
+    return found is not None

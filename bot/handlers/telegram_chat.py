@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, ChatMember, ChatMemberRestricted, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.handlers.context import seconds
@@ -23,6 +23,8 @@ from bot.texts import Language, texts
 
 log = logging.getLogger(__name__)
 
+# Who is in a group, as getChatMember says; a restricted user may be in it or not (`is_member`).
+_IN_GROUP = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 # Bad requests that mean the chat itself is out of reach, not this message.
 _GONE = ("chat not found", "bot was kicked", "user is deactivated", "not enough rights to send", "peer_id_invalid")
 
@@ -55,6 +57,13 @@ class TelegramChat:
         async with _translated(missing=Refused):
             file = await self._bot.get_file(file_id)
             return bytes(await file.download_as_bytearray())
+
+    async def is_member(self, group_id: int, user_id: int) -> bool:
+        async with _translated(missing=Refused):
+            member = await self._bot.get_chat_member(group_id, user_id)
+        if isinstance(member, ChatMemberRestricted):
+            return member.is_member
+        return member.status in _IN_GROUP
 
     async def placeholder(self, chat_id: int, reply_to: int, language: Language) -> int:
         async with _translated():

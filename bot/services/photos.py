@@ -24,7 +24,8 @@ from typing import Any
 from bot.db.models import RequestStatus
 from bot.errors import ErrorCode
 from bot.images.uploads import UnusableImage, inspect_upload
-from bot.services.access import Access, ChatAccess
+from bot.services.access import Access
+from bot.services.admission import Admission
 from bot.services.backoff import backoff
 from bot.services.bookkeeping import Bookkeeper
 from bot.services.fair_slots import FairSlots
@@ -64,7 +65,7 @@ class PhotoService:
         outbox: Outbox,
         solver: Solver,
         *,
-        access: ChatAccess,
+        access: Admission,
         max_concurrent_jobs: int,
         max_jobs_per_user: int,
         answer_image: bool,
@@ -135,12 +136,12 @@ class PhotoService:
 
     async def _receive(self, photo: PhotoRequest) -> bytes | None:
         """The image, when the photo may be solved; otherwise the chat is told why (or nothing), and None."""
-        access = self._access.check(photo.chat_id, private=photo.private_chat)
+        access = await self._access.check(photo)
         if access is Access.IGNORE:
             await self._books.let_go(photo)
             return None
-        if access is Access.REFUSE:
-            await self._turn_away(photo, NotAnswered(photo.language, ErrorCode.CHAT_NOT_ALLOWED))
+        if isinstance(access, NotAnswered):
+            await self._turn_away(photo, access)
             return None
         if photo.file_size is not None and photo.file_size > MAX_DOWNLOAD_BYTES:
             size_mb = photo.file_size / 1024 / 1024
