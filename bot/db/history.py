@@ -59,3 +59,20 @@ async def was_granted(session: AsyncSession, user_id: int) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def answer_delays(session: AsyncSession, solver: str, limit: int) -> list[float]:
+    """Seconds from the provider's job to its answer being settled, of the latest `limit` answers of `solver`,
+    oldest first."""
+    rows = await session.execute(
+        select(SolveRequest.submitted_at, SolveRequest.answered_at)
+        .where(
+            SolveRequest.solver == solver,
+            SolveRequest.submitted_at.is_not(None),
+            SolveRequest.answered_at.is_not(None),
+        )
+        .order_by(SolveRequest.id.desc())
+        .limit(limit)
+    )
+    pairs = reversed(rows.all())
+    return [(answered - submitted).total_seconds() for submitted, answered in pairs if submitted and answered]

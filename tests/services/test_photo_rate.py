@@ -26,4 +26,3 @@ def test_a_member_past_the_limit_is_told_once_until_the_minute_frees_a_photo() -
     clock.now += 30  # the first photo is a minute old
     assert rate.take(1) is None
     assert rate.take(1) == Slowdown(wait=20.0, tell=True)
-
