@@ -86,8 +86,8 @@ class PhotoService:
         return self._books.price
 
     def take(self, photo: PhotoRequest) -> None:
-        """Carry the photo to its answer, in the background."""
-        self._spawn(self._carry(photo))
+        """Carry the photo to its answer, in the background, in its member's turn."""
+        self._spawn(self._in_turn(photo.profile.user_id, self._carry(photo)))
 
     async def recover(self) -> int:
         """Pick up every request an earlier run left open; how many there were."""
@@ -96,9 +96,9 @@ class PhotoService:
             job = open_job.job
             log.info("request %s was left %s; picking it up", job.request_id, open_job.status)
             if open_job.status is RequestStatus.QUEUED:
-                self._spawn(self._solve_again(job))
+                self._spawn(self._in_turn(job.user_id, self._solve_again(job)))
             elif open_job.status is RequestStatus.SUBMITTED and open_job.provider_job_id and self._resumer:
-                self._spawn(self._resume(job, self._resumer, open_job.provider_job_id))
+                self._spawn(self._in_turn(job.user_id, self._resume(job, self._resumer, open_job.provider_job_id)))
             elif open_job.status is RequestStatus.SUBMITTED:
                 self._spawn(self._close(job, ErrorCode.UNAVAILABLE))  # no provider configured any more
             else:
@@ -190,8 +190,7 @@ class PhotoService:
 
     async def _attempt(self, job: Job, solve: Callable[[], Awaitable[Solution]]) -> Solution | ErrorCode:
         try:
-            async with self._slots.slot(job.user_id):
-                return await solve()
+            return await solve()
         except SolverError as exc:
             log.warning("request %s failed: %s (%s)", job.request_id, exc.code, exc)
             return exc.code
@@ -230,6 +229,15 @@ class PhotoService:
             else:
                 await asyncio.to_thread(inspect_upload, data)
                 return data
+
+    async def _in_turn(self, member: int, path: Coroutine[Any, Any, None]) -> None:
+        """The photo's whole path in one of the solve slots (services/fair_slots.py): a member's photos beyond
+        their share wait undownloaded and uncharged, behind other members' photos, not ahead of them."""
+        try:
+            async with self._slots.slot(member):
+                await path
+        finally:
+            path.close()  # a path cancelled while waiting for its turn never started
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(_logged(coroutine))
