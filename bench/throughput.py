@@ -30,8 +30,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.e2e.bursts import paid_env
 from tests.e2e.harness import replies_to
-from tests.e2e.process import bot_environment, bot_process
+from tests.e2e.process import bot_process
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
 from tests.fakes.telegram_messages import SentMessage
 from tests.fakes.telegram_objects import User
@@ -46,21 +47,10 @@ def distinct_image(index: int) -> bytes:
 
 
 def bench_env(tg: FakeTelegram, omo: FakeOmoCaptcha, workdir: str, **extra: str) -> dict[str, str]:
-    """The bot's settings for a benchmark: paid solver, no answer pictures, warnings only."""
-    return bot_environment(
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_BASE_URL=tg.base_url,
-        TELEGRAM_BASE_FILE_URL=tg.base_file_url,
-        # The fake Bot API has no flood control; Telegram's 30 messages/s would dominate the figure.
-        TELEGRAM_MAX_MESSAGES_PER_SECOND="100000",
-        DATABASE_URL=f"sqlite+aiosqlite:///{workdir}/bench.sqlite3",
-        SOLVER="omocaptcha",
-        OMOCAPTCHA_API_KEY="test-key",
-        OMOCAPTCHA_BASE_URL=omo.base_url,
-        LOG_LEVEL="WARNING",
-        ANSWER_IMAGE="false",
-        **extra,
-    )
+    """The bot's settings for a benchmark: the provider's own pacing, warnings only."""
+    # The fake Bot API has no flood control; Telegram's 30 messages/s would dominate the figure.
+    unlimited = {"TELEGRAM_MAX_MESSAGES_PER_SECOND": "100000"}
+    return paid_env(tg, omo, Path(workdir) / "bench.sqlite3", LOG_LEVEL="WARNING", **unlimited, **extra)
 
 
 @asynccontextmanager

@@ -112,17 +112,17 @@ async def test_a_member_with_few_photos_is_answered_before_another_members_many(
     tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
 ) -> None:
     omo.solve_delay = 0.2
-    async with start(tg, omo, tmp_path, initial_tokens=10, max_concurrent_jobs=2, max_jobs_per_user=2):
+    async with start(tg, omo, tmp_path, initial_tokens=6, max_concurrent_jobs=2, max_jobs_per_user=2):
         anna, binh = tg.user("Anna"), tg.user("Binh")
         both_slots_taken = asyncio.Event()
         omo.on_job_created = lambda _: both_slots_taken.set() if omo.jobs_created == 2 else None
-        many = [tg.send_photo(anna, tg.private_chat(anna), plain_png(colour=(n, 1, 1))) for n in range(10)]
+        many = [tg.send_photo(anna, tg.private_chat(anna), plain_png(colour=(n, 1, 1))) for n in range(6)]
         await asyncio.wait_for(both_slots_taken.wait(), 10)  # Anna's first two hold the slots
         few = [tg.send_photo(binh, tg.private_chat(binh), plain_png(colour=(n, 2, 2))) for n in range(2)]
         answered = await asyncio.gather(*(answered_at(tg, photo) for photo in [*many, *few]))
         assert max(answered[len(many) :]) < max(answered[: len(many)])
-        # Binh's two took turns with Anna's queue: at most two of hers came between each of his.
-        assert sum(at < max(answered[len(many) :]) for at in answered[: len(many)]) <= 6
+        # Binh's two took turns with Anna's queue: two of hers before his first, one or two more before his second.
+        assert sum(at < max(answered[len(many) :]) for at in answered[: len(many)]) <= 4
 
 
 async def answered_at(tg: FakeTelegram, photo: JSONDict) -> float:
