@@ -151,25 +151,12 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
             admins=settings.admin_user_ids,
         )
         outbox = Outbox(runtime.sessions, chat)
-        members = Membership(
-            chat,
-            runtime.sessions,
-            groups=settings.allowed_chat_ids,
-            admins=settings.admin_user_ids,
-            cache_seconds=settings.membership_cache_seconds,
-        )
-        admission = Admission(
-            runtime.access,
-            PhotoRate(settings.max_photos_per_minute),
-            runtime.accounts,
-            members=members if settings.serves_members_only else None,
-        )
         photos = PhotoService(
             books,
             chat,
             outbox,
             runtime.solvers.active,
-            access=admission,
+            access=admission(settings, runtime, chat),
             max_concurrent_jobs=settings.max_concurrent_jobs,
             max_jobs_per_user=settings.max_jobs_per_user,
             answer_image=settings.answer_image,
@@ -210,6 +197,22 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
         # which otherwise stall the loop for ~0.1 s in the middle of a burst of photos.
         gc.freeze()
         yield RunningBot(application, runtime, photos, outbox, feed)
+
+
+def admission(settings: Settings, runtime: Runtime, chat: TelegramChat) -> Admission:
+    """Who may use the bot: the groups listed, a photo cap per member, and members only in private chats."""
+    members = (
+        Membership(
+            chat,
+            runtime.sessions,
+            groups=settings.allowed_chat_ids,
+            admins=settings.admin_user_ids,
+            cache_seconds=settings.membership_cache_seconds,
+        )
+        if settings.serves_members_only
+        else None
+    )
+    return Admission(runtime.access, PhotoRate(settings.max_photos_per_minute), runtime.accounts, members=members)
 
 
 def run_bot(settings: Settings) -> int:
