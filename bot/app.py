@@ -46,10 +46,13 @@ from bot.handlers.start import help_command
 from bot.handlers.telegram_chat import TelegramChat
 from bot.http_transport import AiohttpTransport
 from bot.runtime import Runtime, open_runtime
+from bot.services.admission import Admission
 from bot.services.bookkeeping import Bookkeeper
 from bot.services.flood import FloodLimits, FloodPlan
 from bot.services.inbox import Inbox
+from bot.services.membership import Membership
 from bot.services.outbox import Outbox
+from bot.services.photo_rate import PhotoRate
 from bot.services.photos import PhotoService
 from bot.services.pricing import Prices
 from bot.services.provider_watch import ProviderWatch
@@ -164,8 +167,9 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
             chat,
             outbox,
             runtime.solvers.active,
-            access=runtime.access,
+            access=admission(settings, runtime, chat),
             max_concurrent_jobs=settings.max_concurrent_jobs,
+            max_jobs_per_user=settings.max_jobs_per_user,
             answer_image=settings.answer_image,
             resumer=runtime.solvers.provider,
         )
@@ -226,6 +230,22 @@ async def telegram_chat(settings: Settings) -> AsyncIterator[TelegramChat]:
             units=AnswerUnits(settings.puzzle_width),
             buttons=ReportButtons(texts(settings.default_language)),
         )
+
+
+def admission(settings: Settings, runtime: Runtime, chat: TelegramChat) -> Admission:
+    """Who may use the bot: the groups listed, a photo cap per member, and members only in private chats."""
+    members = (
+        Membership(
+            chat,
+            runtime.sessions,
+            groups=settings.allowed_chat_ids,
+            admins=settings.admin_user_ids,
+            cache_seconds=settings.membership_cache_seconds,
+        )
+        if settings.serves_members_only
+        else None
+    )
+    return Admission(runtime.access, PhotoRate(settings.max_photos_per_minute), runtime.accounts, members=members)
 
 
 def run_bot(settings: Settings) -> int:

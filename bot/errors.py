@@ -24,6 +24,9 @@ class ErrorCode(StrEnum):
     # Before anything is charged.
     NOT_ENOUGH_TOKENS = "not_enough_tokens"
     CHAT_NOT_ALLOWED = "chat_not_allowed"
+    NOT_A_MEMBER = "not_a_member"  # MEMBERS_ONLY: a private chat of someone who is not on the team
+    MEMBERSHIP_UNKNOWN = "membership_unknown"  # Telegram could not say whether they are, and nobody remembers
+    TOO_MANY_PHOTOS = "too_many_photos"  # past MAX_PHOTOS_PER_MINUTE
     TOO_BIG = "too_big"
     DOWNLOAD_FAILED = "download_failed"
     EMPTY = "empty"

@@ -12,13 +12,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.db.engine import SessionMaker, create_engine, create_sessionmaker
+from bot.db.history import answer_delays
 from bot.db.migrate import upgrade_database
 from bot.services.access import ChatAccess
 from bot.services.accounts import Accounts
 from bot.services.feedback import Feedback
 from bot.services.reports import Reports
 from bot.settings import Settings
+from bot.solver.base import Backend
 from bot.solver.factory import Solvers, open_solvers
+
+# Paid jobs of earlier runs the poll planner starts from: about its window's worth.
+RECALLED_JOBS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(engine.dispose)
         await upgrade_database(engine)
         sessions = create_sessionmaker(engine)
+        solvers = open_solvers(settings, stack)
+        if solvers.provider is not None:  # no cold start: polls are placed as well as before the restart
+            async with sessions() as session:
+                solvers.provider.recall(await answer_delays(session, Backend.OMOCAPTCHA, RECALLED_JOBS))
         access = ChatAccess(settings.allowed_chat_ids, settings.admin_user_ids)
         reports = Reports(sessions, timezone=settings.timezone)
         yield Runtime(
@@ -55,5 +64,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 policy=settings.refund_wrong,
                 refunds_per_day=settings.refund_wrong_per_day,
             ),
-            solvers=open_solvers(settings, stack),
+            solvers=solvers,
         )

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # Team and access
     admin_user_ids: IdList = frozenset()
     allowed_chat_ids: IdList = frozenset()
+    members_only: bool | None = None  # private chats for members only; None: when ALLOWED_CHAT_IDS is set
+    membership_cache_seconds: float = Field(300.0, gt=0)
     default_language: Literal["vi", "en"] = "vi"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")  # where "today" begins in /usage and /stats
@@ -78,6 +80,8 @@ class Settings(BaseSettings):
     # Solving
     solver: SolverMode | None = None  # None: auto with an OmoCaptcha key, local without
     max_concurrent_jobs: int = Field(200, ge=1)
+    max_jobs_per_user: int = Field(5, ge=1)
+    max_photos_per_minute: int = Field(20, ge=1)
     local_min_confidence: float = Field(0.9, ge=0, le=1)
     answer_image: AnswerImage = AnswerImage.PRIVATE
     puzzle_width: int | None = Field(None, gt=0, le=4000)  # CSS px at which the captcha shows; None: picture px
@@ -147,6 +151,10 @@ class Settings(BaseSettings):
         if self.solver is not None:
             return self.solver
         return SolverMode.AUTO if self.omocaptcha_api_key else SolverMode.LOCAL
+
+    @property
+    def serves_members_only(self) -> bool:
+        return self.members_only if self.members_only is not None else bool(self.allowed_chat_ids)
 
     @property
     def proxy(self) -> str | None:

@@ -36,9 +36,12 @@ class Texts:
     answer_backend_local: str
     ask_admin: str
     ask_admin_named: str
+    ask_access: str
+    ask_access_named: str
     refunded: str
     no_charge: str
-    # Why a photo got no answer, by code; formatted with price, balance, ask_admin and size_mb.
+    # Why a photo got no answer, by code; formatted with price, balance, ask_admin, ask_access, size_mb, limit
+    # and wait.
     problems: dict[ErrorCode, str]
     reply_to_image: str
     already_solved: str
@@ -112,6 +115,8 @@ EN = Texts(
     answer_backend_local="(solved locally, free)",
     ask_admin="Ask an admin for more tokens.",
     ask_admin_named="Ask {admins} for more tokens.",
+    ask_access="Ask the bot's admin to let you in.",
+    ask_access_named="Ask {admins} to let you in.",
     refunded="Your {tokens} token(s) were returned; balance: {balance}.",
     no_charge="Nothing was charged.",
     problems={
@@ -138,6 +143,15 @@ EN = Texts(
         ),
         ErrorCode.CHAT_NOT_ALLOWED: (
             "🚫 This group is not on my list of allowed chats, so I can't serve it. Ask the bot's admin."
+        ),
+        ErrorCode.NOT_A_MEMBER: "🔒 Sorry, I only solve puzzles for the members of my team's group. {ask_access}",
+        ErrorCode.MEMBERSHIP_UNKNOWN: (
+            "📡 I could not check with Telegram that you are a member of my team's group. "
+            "Please send the photo again in a minute. Nothing was charged."
+        ),
+        ErrorCode.TOO_MANY_PHOTOS: (
+            "⏱ That is more than {limit} photos in a minute: I skip your photos for the next {wait} s. "
+            "Nothing was charged."
         ),
         ErrorCode.TOO_BIG: "📦 That file is too big ({size_mb:.1f} MB): bots can only download files up to 20 MB.",
         ErrorCode.DOWNLOAD_FAILED: "🖼 I could not download that file from Telegram. Please send it again.",
@@ -255,6 +269,8 @@ VI = Texts(
     answer_backend_local="(giải tại chỗ, miễn phí)",
     ask_admin="Hãy xin thêm token từ quản trị viên.",
     ask_admin_named="Hãy xin thêm token từ {admins}.",
+    ask_access="Hãy nhờ quản trị viên của bot cho phép bạn dùng.",
+    ask_access_named="Hãy nhờ {admins} cho phép bạn dùng.",
     refunded="Đã hoàn lại {tokens} token; số dư: {balance}.",
     no_charge="Bạn không bị trừ token.",
     problems={
@@ -281,6 +297,15 @@ VI = Texts(
         ),
         ErrorCode.CHAT_NOT_ALLOWED: (
             "🚫 Nhóm này không có trong danh sách được phép dùng bot. Hãy hỏi quản trị viên của bot."
+        ),
+        ErrorCode.NOT_A_MEMBER: "🔒 Xin lỗi, bot chỉ giải câu đố cho thành viên của nhóm. {ask_access}",
+        ErrorCode.MEMBERSHIP_UNKNOWN: (
+            "📡 Bot chưa kiểm tra được với Telegram rằng bạn là thành viên của nhóm. "
+            "Vui lòng gửi lại ảnh sau một phút. Bạn không bị trừ token."
+        ),
+        ErrorCode.TOO_MANY_PHOTOS: (
+            "⏱ Bạn đã gửi quá {limit} ảnh trong một phút: bot bỏ qua ảnh của bạn trong {wait} giây tới. "
+            "Bạn không bị trừ token."
         ),
         ErrorCode.TOO_BIG: "📦 Tệp quá lớn ({size_mb:.1f} MB): bot chỉ tải được tệp tối đa 20 MB.",
         ErrorCode.DOWNLOAD_FAILED: "🖼 Không tải được tệp từ Telegram. Vui lòng gửi lại.",

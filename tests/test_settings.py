@@ -24,6 +24,16 @@ def test_lists_of_ids_are_comma_separated() -> None:
     assert settings.allowed_chat_ids == frozenset()
 
 
+@pytest.mark.parametrize(
+    ("values", "members_only"),
+    [({}, False), ({"allowed_chat_ids": "-100"}, True), ({"allowed_chat_ids": "-100", "members_only": "false"}, False)],
+)
+def test_private_chats_are_for_members_only_when_groups_are_listed_unless_told(
+    values: dict[str, str], members_only: bool
+) -> None:
+    assert load_settings(_env_file=None, **values).serves_members_only is members_only
+
+
 def test_the_solver_defaults_to_auto_only_with_a_key() -> None:
     assert load_settings(_env_file=None).solver_mode is SolverMode.LOCAL
     assert load_settings(_env_file=None, omocaptcha_api_key="k").solver_mode is SolverMode.AUTO

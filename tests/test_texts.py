@@ -20,7 +20,7 @@ def test_both_languages_have_the_same_entries(field: str) -> None:
 def test_every_error_code_is_explained_and_its_text_can_be_filled_in(t: Texts) -> None:
     assert t.problems.keys() == set(ErrorCode)
     for text in t.problems.values():
-        assert text.format(price=1, balance=0, ask_admin="", size_mb=25.0).strip()
+        assert text.format(price=1, balance=0, ask_admin="", ask_access="", size_mb=25.0, limit=20, wait=30).strip()
 
 
 def test_every_solver_error_has_a_code_of_its_own() -> None:

@@ -1,4 +1,4 @@
-"""Raw facts for reports: solve requests and ledger rows, filtered by user and time."""
+"""Raw facts: solve requests and ledger rows, filtered by user and time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LedgerEntry, SolveRequest
+from bot.db.models import LedgerEntry, LedgerReason, SolveRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +49,30 @@ async def latest_ledger(session: AsyncSession, user_id: int, limit: int) -> list
         select(LedgerEntry).where(LedgerEntry.user_id == user_id).order_by(LedgerEntry.id.desc()).limit(limit)
     )
     return list(rows)
+
+
+async def was_granted(session: AsyncSession, user_id: int) -> bool:
+    """Whether an admin ever gave the user tokens (a grant in the ledger)."""
+    found = await session.scalar(
+        select(LedgerEntry.id)
+        .where(LedgerEntry.user_id == user_id, LedgerEntry.reason == LedgerReason.GRANT, LedgerEntry.delta > 0)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def answer_delays(session: AsyncSession, solver: str, limit: int) -> list[float]:
+    """Seconds from the provider's job to its answer being settled, of the latest `limit` answers of `solver`,
+    oldest first."""
+    rows = await session.execute(
+        select(SolveRequest.submitted_at, SolveRequest.answered_at)
+        .where(
+            SolveRequest.solver == solver,
+            SolveRequest.submitted_at.is_not(None),
+            SolveRequest.answered_at.is_not(None),
+        )
+        .order_by(SolveRequest.id.desc())
+        .limit(limit)
+    )
+    pairs = reversed(rows.all())
+    return [(answered - submitted).total_seconds() for submitted, answered in pairs if submitted and answered]

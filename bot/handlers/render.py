@@ -55,11 +55,15 @@ class Renderer:
 
 
 def problem_text(t: Texts, notice: NotAnswered) -> str:
+    admins = list(notice.admins)
     cause = t.problems[notice.code].format(
         price=notice.price,
         balance=notice.balance,
-        ask_admin=ask_admin_text(t, list(notice.admins)),
+        ask_admin=ask_admin_text(t, admins),
+        ask_access=_ask(t.ask_access_named, t.ask_access, admins),
         size_mb=notice.size_mb,
+        limit=notice.limit,
+        wait=notice.wait,
     )
     refund = notice.refund
     if refund is None:
@@ -69,7 +73,11 @@ def problem_text(t: Texts, notice: NotAnswered) -> str:
 
 
 def ask_admin_text(t: Texts, admins: list[str]) -> str:
-    return t.ask_admin_named.format(admins=", ".join(admins)) if admins else t.ask_admin
+    return _ask(t.ask_admin_named, t.ask_admin, admins)
+
+
+def _ask(named: str, anyone: str, admins: list[str]) -> str:
+    return named.format(admins=", ".join(admins)) if admins else anyone
 
 
 def _percent(t: Texts, share: float) -> str:

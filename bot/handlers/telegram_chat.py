@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import ReplyParameters
+from telegram import ChatMember, ChatMemberRestricted, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -29,6 +29,8 @@ from bot.texts import Language, texts
 
 log = logging.getLogger(__name__)
 
+# Who is in a group, as getChatMember says; a restricted user may be in it or not (`is_member`).
+_IN_GROUP = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 # Bad requests that mean the chat itself is out of reach, not this message.
 _GONE = ("chat not found", "bot was kicked", "user is deactivated", "not enough rights to send", "peer_id_invalid")
 
@@ -76,6 +78,13 @@ class TelegramChat:
         except (TryLater, Refused) as exc:
             log.debug("no chat action in chat %s: %s", chat_id, exc)
         return True
+
+    async def is_member(self, group_id: int, user_id: int) -> bool:
+        async with _translated(missing=Refused):
+            member = await self._bot.get_chat_member(group_id, user_id)
+        if isinstance(member, ChatMemberRestricted):
+            return member.is_member
+        return member.status in _IN_GROUP
 
     async def placeholder(self, chat_id: int, reply_to: int, language: Language) -> int:
         if self._plan.ready_in(chat_id) > 0:

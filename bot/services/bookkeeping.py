@@ -136,6 +136,7 @@ class Bookkeeper:
             OpenJob(
                 Job(
                     request.id,
+                    request.user_id,
                     request.chat_id,
                     request.message_id,
                     cast(Language, request.language),
@@ -312,7 +313,15 @@ def _new_request(photo: PhotoRequest, price: int) -> NewRequest:
 
 
 def _job(photo: PhotoRequest, request_id: int) -> Job:
-    return Job(request_id, photo.chat_id, photo.message_id, photo.language, photo.file_id, photo.downscaled_photo)
+    return Job(
+        request_id,
+        photo.profile.user_id,
+        photo.chat_id,
+        photo.message_id,
+        photo.language,
+        photo.file_id,
+        photo.downscaled_photo,
+    )
 
 
 def _with_admins(refusal: _Owed, admins: tuple[str, ...]) -> _Owed:

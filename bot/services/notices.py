@@ -32,8 +32,10 @@ class NotAnswered:
     refund: Refund | None = None  # when tokens had been reserved
     price: int = 0  # for NOT_ENOUGH_TOKENS: the price and the balance that fell short
     balance: int = 0
-    admins: tuple[str, ...] = ()  # whom to ask for tokens
+    admins: tuple[str, ...] = ()  # whom to ask for tokens, or for access
     size_mb: float = 0.0  # for TOO_BIG
+    limit: int = 0  # for TOO_MANY_PHOTOS: photos per minute, and the seconds until the next one is taken
+    wait: int = 0
 
 
 Notice = Answered | NotAnswered

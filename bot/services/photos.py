@@ -28,9 +28,11 @@ from typing import Any
 from bot.db.models import RequestStatus
 from bot.errors import ErrorCode
 from bot.images.uploads import UnusableImage, inspect_upload
-from bot.services.access import Access, ChatAccess
+from bot.services.access import Access
+from bot.services.admission import Admission
 from bot.services.backoff import backoff
 from bot.services.bookkeeping import Bookkeeper
+from bot.services.fair_slots import FairSlots
 from bot.services.notices import NotAnswered
 from bot.services.outbox import Outbox
 from bot.services.ports import Chat, ChatGone, Picture, Refused, TryLater
@@ -76,8 +78,9 @@ class PhotoService:
         outbox: Outbox,
         solver: Solver,
         *,
-        access: ChatAccess,
+        access: Admission,
         max_concurrent_jobs: int,
+        max_jobs_per_user: int,
         answer_image: AnswerImage,
         resumer: ResumableSolver | None = None,
     ) -> None:
@@ -88,7 +91,7 @@ class PhotoService:
         self._access = access
         self._answer_image = answer_image
         self._resumer = resumer
-        self._slots = asyncio.Semaphore(max_concurrent_jobs)
+        self._slots = FairSlots(max_concurrent_jobs, max_jobs_per_user)
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
@@ -96,8 +99,8 @@ class PhotoService:
         return self._books.price
 
     def take(self, photo: PhotoRequest) -> None:
-        """Carry the photo to its answer, in the background."""
-        self._spawn(self._carry(photo))
+        """Carry the photo to its answer, in the background, in its member's turn."""
+        self._spawn(self._in_turn(photo.profile.user_id, self._carry(photo)))
 
     async def recover(self) -> int:
         """Pick up every request an earlier run left open; how many there were."""
@@ -106,9 +109,9 @@ class PhotoService:
             job = open_job.job
             log.info("request %s was left %s; picking it up", job.request_id, open_job.status)
             if open_job.status is RequestStatus.QUEUED:
-                self._spawn(self._solve_again(job))
+                self._spawn(self._in_turn(job.user_id, self._solve_again(job)))
             elif open_job.status is RequestStatus.SUBMITTED and open_job.provider_job_id and self._resumer:
-                self._spawn(self._resume(job, self._resumer, open_job.provider_job_id))
+                self._spawn(self._in_turn(job.user_id, self._resume(job, self._resumer, open_job.provider_job_id)))
             elif open_job.status is RequestStatus.SUBMITTED:
                 self._spawn(self._close(job, ErrorCode.UNAVAILABLE))  # no provider configured any more
             else:
@@ -146,12 +149,12 @@ class PhotoService:
 
     async def _receive(self, photo: PhotoRequest) -> bytes | None:
         """The image, when the photo may be solved; otherwise the chat is told why (or nothing), and None."""
-        access = self._access.check(photo.chat_id, private=photo.private_chat)
+        access = await self._access.check(photo)
         if access is Access.IGNORE:
             await self._books.let_go(photo)
             return None
-        if access is Access.REFUSE:
-            await self._turn_away(photo, NotAnswered(photo.language, ErrorCode.CHAT_NOT_ALLOWED))
+        if isinstance(access, NotAnswered):
+            await self._turn_away(photo, access)
             return None
         if photo.file_size is not None and photo.file_size > MAX_DOWNLOAD_BYTES:
             size_mb = photo.file_size / 1024 / 1024
@@ -202,8 +205,7 @@ class PhotoService:
 
     async def _attempt(self, job: Job, solve: Callable[[], Awaitable[Solution]]) -> Solution | ErrorCode:
         try:
-            async with self._slots:
-                return await solve()
+            return await solve()
         except SolverError as exc:
             log.warning("request %s failed: %s (%s)", job.request_id, exc.code, exc)
             return exc.code
@@ -247,6 +249,15 @@ class PhotoService:
             else:
                 await asyncio.to_thread(inspect_upload, data)
                 return data
+
+    async def _in_turn(self, member: int, path: Coroutine[Any, Any, None]) -> None:
+        """The photo's whole path in one of the solve slots (services/fair_slots.py): a member's photos beyond
+        their share wait undownloaded and uncharged, behind other members' photos, not ahead of them."""
+        try:
+            async with self._slots.slot(member):
+                await path
+        finally:
+            path.close()  # a path cancelled while waiting for its turn never started
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(_logged(coroutine))

@@ -54,7 +54,14 @@ class Courier(Protocol):
         ...
 
 
-class Chat(Courier, Protocol):
+class Roster(Protocol):
+    async def is_member(self, group_id: int, user_id: int) -> bool:
+        """Whether the user is in the group now; raises TryLater, or ChatGone or Refused when the group cannot
+        be asked (the bot is not in it, or it does not exist)."""
+        ...
+
+
+class Chat(Courier, Roster, Protocol):
     async def download(self, file_id: str) -> bytes:
         """The file's bytes; raises TryLater or Refused."""
         ...

@@ -29,6 +29,7 @@ class Job:
     """A request whose tokens are reserved: to be solved, settled and answered."""
 
     request_id: int
+    user_id: int  # whose: their photos share the solve slots fairly with the others'
     chat_id: int
     message_id: int
     language: Language

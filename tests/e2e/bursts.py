@@ -26,20 +26,23 @@ ANSWER = "➡️ 100 px"
 MAYBE_AT_THE_SOLVER = "🔄 I restarted while this puzzle was being sent to the solver: it may have reached it"
 
 
-def paid_bot_env(tg: FakeTelegram, omo: FakeOmoCaptcha, database: Path, **extra: str) -> dict[str, str]:
+def paid_env(tg: FakeTelegram, omo: FakeOmoCaptcha, database: Path, **settings: str) -> dict[str, str]:
+    """The bot's environment against the fakes: paying the fake OmoCaptcha, answering in text."""
     return telegram_environment(
         tg,
         database,
         ANSWER_IMAGE="false",
-        DEFAULT_LANGUAGE="en",
-        INITIAL_TOKENS=str(INITIAL_TOKENS),
         SOLVER="omocaptcha",
         OMOCAPTCHA_API_KEY="test-key",
         OMOCAPTCHA_BASE_URL=omo.base_url,
-        OMOCAPTCHA_FIRST_POLL_DELAY="0.1",
-        OMOCAPTCHA_POLL_INTERVAL="0.1",
-        **extra,
+        **settings,
     )
+
+
+def paid_bot_env(tg: FakeTelegram, omo: FakeOmoCaptcha, database: Path, **extra: str) -> dict[str, str]:
+    """paid_env with test-sized pacing, English and INITIAL_TOKENS each."""
+    paced = {"OMOCAPTCHA_FIRST_POLL_DELAY": "0.1", "OMOCAPTCHA_POLL_INTERVAL": "0.1"}
+    return paid_env(tg, omo, database, DEFAULT_LANGUAGE="en", INITIAL_TOKENS=str(INITIAL_TOKENS), **{**paced, **extra})
 
 
 @dataclass

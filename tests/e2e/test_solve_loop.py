@@ -278,7 +278,7 @@ async def test_unlisted_groups_hear_one_refusal_then_silence(
         assert refusal.text is not None
         assert refusal.text.startswith("🚫 This group is not on my list")
         tg.send_photo(anna, stranger_group, IMAGE, caption="/solve")
-        photo = tg.send_photo(anna, tg.private_chat(anna), IMAGE)  # private chats are always served
+        photo = tg.send_photo(anna, tg.private_chat(anna), IMAGE)  # granted tokens: served in private
         await final_reply(tg, photo)
         assert len(tg.messages_in(stranger_group)) == 1
         assert bot.balance(anna.id) == 2

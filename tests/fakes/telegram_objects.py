@@ -41,6 +41,7 @@ _MEMBER_RIGHTS = (
     "can_pin_messages",
     "can_manage_topics",
     "can_edit_tag",
+    "can_react_to_messages",
 )
 
 

@@ -7,6 +7,8 @@ import random
 import statistics
 from collections.abc import Callable
 
+import pytest
+
 from bot.solver.omocaptcha.poll_planner import PollPlanner
 
 POLL_INTERVAL = 2.0
@@ -116,3 +118,45 @@ def test_a_probe_that_comes_too_early_is_followed_up_at_the_regular_time() -> No
         polls, answered_at = answered(plan, 3.0)
         assert polls <= 2
         assert answered_at - 3.0 <= 0.35
+
+
+def answers_seen(planner: PollPlanner, solve_time: Callable[[], float], size: int = 200) -> list[float]:
+    """A batch as run_batch's; when each job's answer was seen (what the database keeps of it)."""
+    jobs = [(planner.first_polls(), solve_time()) for _ in range(size)]
+    for first_polls, solved_at in jobs:
+        planner.record(first_polls[0], ready=first_polls[0] >= solved_at)
+    return [answered(first_polls, solved_at)[1] for first_polls, solved_at in jobs]
+
+
+@pytest.mark.parametrize(
+    ("solve_time", "tolerance"),
+    [
+        (lambda rng: 3.0, 0.05),
+        (lambda rng: rng.uniform(2.0, 4.0), 0.12),
+        (lambda rng: rng.lognormvariate(1.1, 0.3), 0.12),
+    ],
+    ids=["fixed", "uniform", "lognormal"],
+)
+def test_seeded_from_earlier_answers_a_new_planner_starts_where_the_old_one_was(
+    solve_time: Callable[[random.Random], float], tolerance: float
+) -> None:
+    """Within a few percent of the warm planner (the answers seen lag the answers ready by the poll's lateness)."""
+    rng = random.Random(10)
+    warm = PollPlanner(3.0, rng=random.Random(11))
+    for _ in range(4):
+        seen = answers_seen(warm, lambda: solve_time(rng))
+    assert warm.estimate is not None
+    for restart in range(5):  # each run learns on from its seed; none drifts away
+        fresh = PollPlanner(3.0, rng=random.Random(12 + restart))
+        fresh.seed(seen, POLL_INTERVAL)
+        assert fresh.estimate is not None
+        assert abs(fresh.estimate / warm.estimate - 1) < tolerance, f"run {restart}: {fresh.estimate:.2f} s"
+        for _ in range(2):
+            seen = answers_seen(fresh, lambda: solve_time(rng))
+
+
+def test_a_seed_of_a_few_jobs_still_explores_and_none_changes_nothing() -> None:
+    planner = PollPlanner(3.0, rng=random.Random(13))
+    planner.seed([], POLL_INTERVAL)
+    planner.seed([3.1, 3.2, 5.1], POLL_INTERVAL)
+    assert planner.estimate is None

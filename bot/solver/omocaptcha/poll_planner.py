@@ -22,6 +22,15 @@ Delay of a new job's first poll:
 Delays are at least `MIN_DELAY`; the caller clamps them to its deadline and polls on from the last one
 at its poll interval.
 
+Seeding. A new process starts from the jobs of earlier runs (`seed`), so that its first burst is not
+explored from `initial_delay`. The database knows when each job's answer was *seen* (settled), not when it
+became ready nor what its first poll found; feeding "ready at the time seen" alone would leave the estimator
+with no pending side (t̂ would be the fastest job ever seen) and would add each run's poll lateness to the
+next. So each job gives what its polls must have seen: ready when its answer was seen, and, when that was at
+least a poll interval after the earliest answer of them all, still pending one poll interval before (the
+poll before the one that found it). Simulated over restarts, the estimate after seeding lands within ~3 %
+of the warm planner's with a fixed solve time, and as near as the warm one is with a spread of them.
+
 Where this departs from the plain design, and why (measured by simulating batches of 200 jobs):
 - The probes. Without them a warmed-up window holds only "ready" observations, since every poll lands
   after t̂; the optimum is then "anything up to the earliest poll" and t̂ creeps up ~2 % per window
@@ -42,6 +51,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from collections.abc import Sequence
 
 
 class PollPlanner:
@@ -90,6 +100,17 @@ class PollPlanner:
     def record(self, first_poll_elapsed: float, ready: bool) -> None:
         self._observations.append((first_poll_elapsed, ready))
         self._stale = True
+
+    def seed(self, seen_after: Sequence[float], poll_interval: float) -> None:
+        """Observations from earlier runs' jobs: how long after creation each one's answer was seen, oldest
+        first (see Seeding above). Live observations push them out of the window as they come."""
+        if not seen_after:
+            return
+        earliest = min(seen_after)
+        for seen in seen_after:
+            if seen - poll_interval >= earliest:
+                self.record(seen - poll_interval, ready=False)
+            self.record(seen, ready=True)
 
     def _best_threshold(self) -> float:
         ordered = sorted(self._observations)

@@ -15,7 +15,7 @@ import base64
 import contextlib
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -121,6 +121,11 @@ class OmoCaptchaSolver:
         self._key = api_key
         self._options = options
         self._planner = planner
+
+    def recall(self, seen_after: Sequence[float]) -> None:
+        """Start the poll planner from earlier runs' jobs: how long after creation each answer was seen."""
+        if self._planner is not None:
+            self._planner.seed(seen_after, self._options.poll_interval)
 
     async def solve(self, image: bytes, *, on_job_created: JobCreated | None = None) -> Solution:
         loop = asyncio.get_running_loop()
