@@ -2,8 +2,9 @@
 
 Every call that Telegram counts as a message waits for its chat's allowance; a 429 tells the plan how long the
 chat (or the bot) must wait. Other calls (downloads, chat actions, deletes) go at once. A call is tried again
-after a 429 `rate_limit_args` times (default RETRIES); the outbox passes 0, because it would rather put the
-message back and send it later with the others waiting for that chat. Other calls are tried once: their
+after a 429 `rate_limit_args` times (default RETRIES). The outbox passes PLANNED: it counted the message in the
+plan itself when it chose what to send, and after a 429 it would rather put the message back and send it
+later with the others waiting for that chat. Other calls are tried once: their
 callers know what to do with a 429 (a download waits and tries again, a chat action is best effort).
 """
 
@@ -22,6 +23,7 @@ from bot.services.flood import FloodPlan
 log = logging.getLogger(__name__)
 
 RETRIES = 2
+PLANNED = -1  # rate_limit_args: counted in the plan by the caller already, and not tried again
 COUNTED = frozenset(
     {
         "sendMessage",
@@ -61,9 +63,10 @@ class FloodGate(BaseRateLimiter[int]):
     ) -> Result:
         chat_id = _chat_id(data)
         counted = endpoint in COUNTED and chat_id is not None
-        retries = (RETRIES if rate_limit_args is None else rate_limit_args) if counted else 0
+        planned = rate_limit_args == PLANNED
+        retries = (RETRIES if rate_limit_args is None else rate_limit_args) if counted and not planned else 0
         for attempt in range(retries + 1):
-            if chat_id is not None and counted:
+            if chat_id is not None and counted and not planned:
                 await self._plan.acquire(chat_id)
             try:
                 return await callback(*args, **kwargs)

@@ -3,8 +3,9 @@ deliveries.
 
 Telegram's errors become the port's three (services/ports.py): TryLater for what may work in a moment
 (network errors, 5xx, 429 with its retry_after), ChatGone for a chat that refuses the bot for good, Refused for
-what Telegram will never do. Deliveries are not tried again after a 429 here (`rate_limit_args=0`, see
-handlers/flood_gate.py): the outbox sends them later, with whatever else waits for the chat by then.
+what Telegram will never do. Deliveries are counted in the flood plan by the outbox and not tried again after a
+429 here (`PLANNED`, see handlers/flood_gate.py): the outbox sends them later, with whatever else waits for the
+chat by then.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 from telegram.ext import ExtBot
 
 from bot.handlers.context import seconds
+from bot.handlers.flood_gate import PLANNED
 from bot.handlers.render import AnswerUnits
 from bot.handlers.report_buttons import ReportButtons
 from bot.images.annotate import render_answer_picture
@@ -112,7 +114,7 @@ class TelegramChat:
                     chat_id=message.chat_id,
                     message_id=message.replaces,
                     reply_markup=keyboard,
-                    rate_limit_args=_ONCE,
+                    rate_limit_args=PLANNED,
                 )
                 return
             except BadRequest as exc:
@@ -124,7 +126,7 @@ class TelegramChat:
             message.text,
             reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
             reply_markup=keyboard,
-            rate_limit_args=_ONCE,
+            rate_limit_args=PLANNED,
         )
 
     async def _remove(self, chat_id: int, message_id: int) -> None:
@@ -157,7 +159,7 @@ class TelegramChat:
                 caption=message.text,
                 reply_parameters=ReplyParameters(message.reply_to, allow_sending_without_reply=True),
                 reply_markup=self._buttons.markup(message.reports),
-                rate_limit_args=_ONCE,
+                rate_limit_args=PLANNED,
             )
         except BadRequest as exc:  # the answer matters more than the picture
             log.warning("answer picture %s refused (%s); answering in text", message.id, exc.message)

@@ -1,8 +1,8 @@
 """The outbox: every message the bot owes a chat is delivered until Telegram takes it or refuses it for good.
 
 Messages are written to the database by the transaction that decides them (services/bookkeeping.py) and then
-`post`ed here. Each chat's messages wait in their own queue and go in order, one delivery per chat at a time,
-when the flood plan (services/flood.py) allows the chat a message; when more waits for a group than its
+`post`ed here. Each chat's messages wait in their own queue and go, oldest first, as the flood plan
+(services/flood.py) allows the chat messages; when more waits for a group than its
 allowance lets through now, it goes as one message (services/coalescing.py), so an answer waits for the next
 allowance, never for the next minute.
 Deliveries to different chats run concurrently. When Telegram cannot be reached (network errors, 5xx) nothing
@@ -68,8 +68,9 @@ class Outbox:
         self._waiting: dict[int, deque[OutgoingMessage]] = {}  # by chat, oldest first
         self._deferred: list[_Deferred] = []  # a heap by due time
         self._order = itertools.count()
-        self._sending: dict[int, asyncio.Task[None]] = {}  # by chat
-        self._carrying: dict[int, list[OutgoingMessage]] = {}  # by chat: what its delivery carries
+        self._sending: dict[int, asyncio.Task[None]] = {}  # by delivery
+        self._carrying: dict[int, list[OutgoingMessage]] = {}  # by delivery: the messages it carries
+        self._deliveries = itertools.count()
         self._in_database = False  # pending messages left out of memory
         self._surprises: dict[int, int] = {}
         self._settled: list[tuple[int, OutboxState, str | None]] = []
@@ -147,30 +148,28 @@ class Outbox:
                     await self._wake.wait()
 
     def _start_deliveries(self) -> list[float]:
-        """A delivery for every chat with messages waiting that may be sent one now; when the others may."""
+        """Deliveries for the chats with messages waiting, as many as each chat's allowance lets go now (its
+        messages are counted in the plan here); when the others may go."""
         waits = []
         for chat_id in list(self._waiting):
-            if len(self._sending) >= self._concurrency:
-                break
-            if chat_id in self._sending:
-                continue
-            wait = self._plan.ready_in(chat_id)
-            if wait > 0:
-                waits.append(wait)
-                continue
             queue = self._waiting[chat_id]
-            sharing = 0
-            while sharing < min(len(queue), MAX_CARRIED) and can_share(queue[sharing]):
-                sharing += 1
-            # One message each while the chat's allowance lasts; past it, what waits goes as one.
-            carried = [queue.popleft() for _ in range(sharing if sharing > self._plan.spare(chat_id) else 1)]
+            while queue and len(self._sending) < self._concurrency and (spare := self._plan.spare(chat_id)):
+                sharing = 0
+                while sharing < min(len(queue), MAX_CARRIED) and can_share(queue[sharing]):
+                    sharing += 1
+                # One message each while the chat's allowance lasts; past it, what waits goes as one.
+                carried = [queue.popleft() for _ in range(sharing if sharing > spare else 1)]
+                self._plan.take(chat_id)
+                delivery = next(self._deliveries)
+                self._carrying[delivery] = carried
+                self._sending[delivery] = asyncio.create_task(self._deliver(delivery, chat_id, carried))
             if not queue:
                 del self._waiting[chat_id]
-            self._carrying[chat_id] = carried
-            self._sending[chat_id] = asyncio.create_task(self._deliver(chat_id, carried))
+            elif len(self._sending) < self._concurrency:
+                waits.append(max(self._plan.ready_in(chat_id), 0.001))  # a fraction short of a whole message
         return waits
 
-    async def _deliver(self, chat_id: int, carried: list[OutgoingMessage]) -> None:
+    async def _deliver(self, delivery: int, chat_id: int, carried: list[OutgoingMessage]) -> None:
         try:
             message, carried = await self._as_one(carried)
             await self._courier.deliver(message)
@@ -196,7 +195,7 @@ class Outbox:
             self._quiet_until = 0.0
             self._settle(carried, OutboxState.DELIVERED, None)
         finally:
-            del self._sending[chat_id], self._carrying[chat_id]
+            del self._sending[delivery], self._carrying[delivery]
             self._wake.set()
             self._changed.set()
 
