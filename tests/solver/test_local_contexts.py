@@ -44,9 +44,9 @@ def test_each_context_is_read_right_in_units_of_its_puzzle_and_never_confidently
         assert abs(answer.puzzle.width - capture.puzzle_width) <= 0.015 * capture.puzzle_width
         share = answer.exact_offset / answer.puzzle.width
         assert abs(share - capture.offset / capture.puzzle_width) * REFERENCE_WIDTH <= 3.5
-    for capture, answer in answers:
-        if answer is not None and answer.confidence >= 0.9:
-            assert error_at_reference(capture, answer) <= 6  # a near miss at worst, never another place
+    for capture, maybe in answers:
+        if maybe is not None and maybe.confidence >= 0.9:
+            assert error_at_reference(capture, maybe) <= 6  # a near miss at worst, never another place
 
 
 def test_another_authors_puzzles_in_a_phone_capture_are_mostly_read() -> None:
