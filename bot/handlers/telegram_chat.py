@@ -57,6 +57,8 @@ async def _translated(*, missing: type[Exception] = TryLater) -> AsyncIterator[N
 
 
 _ONCE = 0  # rate_limit_args: no retry after a 429
+CHAT_ACTION_SECONDS = 4.0  # of the ~5 s Telegram shows a chat action for
+_BUSY_CHATS = 10_000  # chats remembered at most
 
 
 class TelegramChat:
@@ -65,6 +67,7 @@ class TelegramChat:
         self._plan = plan
         self._units = units
         self._buttons = buttons
+        self._busy: dict[int, tuple[float, asyncio.Future[bool]]] = {}  # chat → (until, its chat action)
 
     async def download(self, file_id: str) -> bytes:
         async with _translated(missing=Refused):
@@ -72,10 +75,21 @@ class TelegramChat:
             return bytes(await file.download_as_bytearray())
 
     async def show_busy(self, chat_id: int) -> bool:
+        # Telegram shows a chat action for about 5 s: photos from one chat within that share one, and its answer.
+        now = asyncio.get_running_loop().time()
+        shown = self._busy.get(chat_id)
+        if shown is None or shown[0] <= now:
+            if len(self._busy) >= _BUSY_CHATS:
+                self._busy = {chat: entry for chat, entry in self._busy.items() if entry[0] > now}
+            shown = self._busy[chat_id] = (now + CHAT_ACTION_SECONDS, asyncio.ensure_future(self._chat_action(chat_id)))
+        return await asyncio.shield(shown[1])
+
+    async def _chat_action(self, chat_id: int) -> bool:
         try:
             async with _translated():
                 await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
         except ChatGone:
+            self._busy.pop(chat_id, None)  # the next photo asks again
             return False
         except (TryLater, Refused) as exc:
             log.debug("no chat action in chat %s: %s", chat_id, exc)
