@@ -41,7 +41,12 @@ def paid_env(tg: FakeTelegram, omo: FakeOmoCaptcha, database: Path, **settings: 
 
 def paid_bot_env(tg: FakeTelegram, omo: FakeOmoCaptcha, database: Path, **extra: str) -> dict[str, str]:
     """paid_env with test-sized pacing, English and INITIAL_TOKENS each."""
-    paced = {"OMOCAPTCHA_FIRST_POLL_DELAY": "0.1", "OMOCAPTCHA_POLL_INTERVAL": "0.1"}
+    paced = {
+        "OMOCAPTCHA_FIRST_POLL_DELAY": "0.1",
+        "OMOCAPTCHA_POLL_INTERVAL": "0.1",
+        # The fake Bot API has no flood limits here: Telegram's per chat would only slow the test down.
+        "TELEGRAM_MAX_MESSAGES_PER_CHAT_PER_SECOND": "1000",
+    }
     return paid_env(tg, omo, database, DEFAULT_LANGUAGE="en", INITIAL_TOKENS=str(INITIAL_TOKENS), **{**paced, **extra})
 
 
