@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data"  # copies of ../shared/samples: a clone has no ../shared
+SAMPLES = Path(__file__).resolve().parents[1] / "data"  # the two real samples, kept in the repository
 SAMPLE_OFFSET = 276
 
 
