@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from bot.services.sliding_window import SlidingWindow
 
 CHAT_BURST = 3  # messages one chat may be sent back to back
 GROUP_BURST = 6  # of a group's minute, what may go at once
@@ -61,34 +62,10 @@ class _Allowance:
         return min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
 
 
-class _Window:
-    """At most `limit` messages in any `period` seconds."""
-
-    __slots__ = ("_period", "_sent")
-
-    def __init__(self, limit: int, period: float) -> None:
-        self._sent: deque[float] = deque(maxlen=max(1, limit))
-        self._period = period * WINDOW_MARGIN
-
-    def ready_in(self, now: float) -> float:
-        if len(self._sent) < (self._sent.maxlen or 1):
-            return 0.0
-        return self._sent[0] + self._period - now
-
-    def take(self, now: float) -> None:
-        self._sent.append(now)
-
-    def spare(self, now: float) -> int:
-        return (self._sent.maxlen or 1) - sum(1 for sent in self._sent if sent + self._period > now)
-
-    def empty(self, now: float) -> bool:
-        return not self._sent or self._sent[-1] + self._period <= now
-
-
 class _Chat:
     __slots__ = ("allowances", "held_until", "window")
 
-    def __init__(self, allowances: tuple[_Allowance, ...], window: _Window | None) -> None:
+    def __init__(self, allowances: tuple[_Allowance, ...], window: SlidingWindow | None) -> None:
         self.allowances = allowances
         self.window = window
         self.held_until = 0.0  # a 429's retry_after
@@ -121,7 +98,7 @@ class FloodPlan:
         self._limits = limits
         self._clock = clock
         self._chats: dict[int, _Chat] = {}
-        self._overall = _Window(int(limits.overall_per_second), 1.0)
+        self._overall = SlidingWindow(int(limits.overall_per_second), 1.0 * WINDOW_MARGIN)
         self._held_until = 0.0
 
     def ready_in(self, chat_id: int) -> float:
@@ -177,4 +154,4 @@ class FloodPlan:
             return _Chat((own,), None)
         per_minute = self._limits.group_per_minute
         group = _Allowance(min(GROUP_BURST, per_minute), per_minute / 60, now)
-        return _Chat((own, group), _Window(per_minute, 60.0))
+        return _Chat((own, group), SlidingWindow(per_minute, 60.0 * WINDOW_MARGIN))

@@ -9,9 +9,10 @@ burst of refusals in the chat.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from bot.services.sliding_window import SlidingWindow
 
 WINDOW = 60.0
 _SWEEP_FROM = 1_000  # members remembered before the idle ones are dropped
@@ -29,7 +30,7 @@ class PhotoRate:
             raise ValueError("per_minute must be at least 1")
         self.limit = per_minute
         self._clock = clock
-        self._taken: dict[int, deque[float]] = {}  # by member: when their photos of the last minute came
+        self._taken: dict[int, SlidingWindow] = {}  # by member: their photos of the last minute
         self._told: set[int] = set()
         self._sweep_at = _SWEEP_FROM
 
@@ -38,19 +39,18 @@ class PhotoRate:
         now = self._clock()
         if len(self._taken) >= self._sweep_at:
             self._sweep(now)
-        taken = self._taken.setdefault(user_id, deque())
-        while taken and now - taken[0] >= WINDOW:
-            taken.popleft()
-        if len(taken) < self.limit:
-            taken.append(now)
+        taken = self._taken.setdefault(user_id, SlidingWindow(self.limit, WINDOW))
+        wait = taken.ready_in(now)
+        if wait <= 0:
+            taken.take(now)
             self._told.discard(user_id)
             return None
         tell = user_id not in self._told
         self._told.add(user_id)
-        return Slowdown(taken[0] + WINDOW - now, tell)
+        return Slowdown(wait, tell)
 
     def _sweep(self, now: float) -> None:
-        idle = [user_id for user_id, taken in self._taken.items() if not taken or now - taken[-1] >= WINDOW]
+        idle = [user_id for user_id, taken in self._taken.items() if taken.empty(now)]
         for user_id in idle:
             del self._taken[user_id]
             self._told.discard(user_id)
