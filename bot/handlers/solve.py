@@ -80,7 +80,6 @@ def _hand_over(
         PhotoRequest(
             update_id=update.update_id,
             chat_id=chat.id,
-            private_chat=chat.type == Chat.PRIVATE,
             message_id=target.message_id,
             profile=profile_of(user),
             language=language_of(update, context),

@@ -15,7 +15,7 @@ from bot.services.accounts import Accounts
 from bot.services.membership import Membership, Standing
 from bot.services.notices import NotAnswered
 from bot.services.photo_rate import PhotoRate
-from bot.services.requests import PhotoRequest
+from bot.services.requests import PhotoRequest, is_private
 
 Verdict = Access | NotAnswered  # SERVE or IGNORE; never REFUSE, which comes as the notice to send
 
@@ -31,7 +31,7 @@ class Admission:
 
     async def check(self, photo: PhotoRequest) -> Verdict:
         language = photo.language
-        chat = self._chats.check(photo.chat_id, private=photo.private_chat)
+        chat = self._chats.check(photo.chat_id, private=is_private(photo.chat_id))
         if chat is Access.REFUSE:
             return NotAnswered(language, ErrorCode.CHAT_NOT_ALLOWED)
         if chat is Access.IGNORE:
@@ -43,7 +43,7 @@ class Admission:
                 return Access.IGNORE
             limit, wait = self._rate.limit, math.ceil(slowdown.wait)
             return NotAnswered(language, ErrorCode.TOO_MANY_PHOTOS, limit=limit, wait=wait)
-        if self._members is None or not photo.private_chat:
+        if self._members is None or not is_private(photo.chat_id):
             return Access.SERVE
         standing = await self._members.standing(user_id)
         if standing is Standing.MEMBER:

@@ -14,7 +14,6 @@ class PhotoRequest:
 
     update_id: int  # the update that brought it; it is confirmed handled with the first record of the photo
     chat_id: int
-    private_chat: bool
     message_id: int  # the message holding the image: everything said about it replies to it
     profile: Profile  # who asks
     language: Language

@@ -42,7 +42,6 @@ def photo(user_id: int, message_id: int, *, update_id: int | None = None) -> Pho
     return PhotoRequest(
         update_id=update_id or message_id,
         chat_id=user_id,
-        private_chat=True,
         message_id=message_id,
         profile=Profile(user_id),
         language="en",
