@@ -108,25 +108,18 @@ def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, riva
 
 def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
     """Fit the piece's outline around a candidate, then find the gap that shares it further right."""
-    height, width = pixels.shape[:2]
-    x, y, size = (value / search_scale for value in (candidate.x, candidate.y, candidate.size))
-    margin = int(0.5 * size + 6)
-    left, top = max(0, int(x) - margin), max(0, int(y) - margin)
-    crop = pixels[top : min(height, int(y + size) + margin), left : min(width, int(x + size) + margin)]
-    maps = line_edges(crop, max(2, round(size / 30)))
-    body = fit_body(maps, x - left, y - top, size)
-    shape = fit_shape(maps, body.x, body.y, body.size)
-    sparse, dense = _contours(shape)
-    placed = place_contour(maps, sparse, dense, (body.x - 2, body.x + 2), body.y, 1, shape.size)
-    if placed is None:
+    outline = _outline_at(pixels, candidate, search_scale, lines=True)
+    if outline is None:
         return None
-    piece_x, halves_apart = centre_by_halves(maps, dense, placed, shape.size)
-    piece = Placement(piece_x + left, placed.y + top, placed.score, placed.rival)
-    found = _find_gap(pixels, shape, piece)
+    found = _find_gap(pixels, outline.shape, outline.placed)
     if found is None:
         return None
     gap, glow_height, glow_fit = found
-    return _reading(shape, gap, piece, candidate, rival, (glow_height, glow_fit), halves_apart, gap.rival, width, True)
+    glow = (glow_height, glow_fit)
+    width = pixels.shape[1]
+    return _reading(
+        outline.shape, gap, outline.placed, candidate, rival, glow, outline.halves_apart, gap.rival, width, True
+    )
 
 
 def _reading(
@@ -163,21 +156,40 @@ def _fit_gap(
     pixels: FloatArray, candidate: GapCandidate, search_scale: float
 ) -> tuple[PieceShape, Placement, float, float] | None:
     """The gap's outline and position at full resolution, and how well its middle fits a dome of light."""
+    outline = _outline_at(pixels, candidate, search_scale, lines=False)
+    if outline is None:
+        return None
+    glow_height, glow_fit = glow_of(outline.crop, outline.body)
+    return outline.shape, outline.placed, glow_height, glow_fit
+
+
+@dataclass(frozen=True, slots=True)
+class _Outline:
+    crop: FloatArray  # the pixels around the candidate it was fitted in
+    body: Body  # in the crop's pixels
+    shape: PieceShape
+    placed: Placement  # centred, in the picture's pixels
+    halves_apart: float
+
+
+def _outline_at(pixels: FloatArray, candidate: GapCandidate, search_scale: float, *, lines: bool) -> _Outline | None:
+    """A candidate's body and outline fitted at full resolution over step edges (a gap) or thin lines (a piece),
+    and placed where the outline fits best around it."""
     height, width = pixels.shape[:2]
     x, y, size = (value / search_scale for value in (candidate.x, candidate.y, candidate.size))
     margin = int(0.5 * size + 6)  # room for knobs and for the coarse search's error
     left, top = max(0, int(x) - margin), max(0, int(y) - margin)
     crop = pixels[top : min(height, int(y + size) + margin), left : min(width, int(x + size) + margin)]
-    maps = step_edges(crop)
+    maps = line_edges(crop, max(2, round(size / 30))) if lines else step_edges(crop)
     body = fit_body(maps, x - left, y - top, size)
     shape = fit_shape(maps, body.x, body.y, body.size)
     sparse, dense = _contours(shape)
-    gap = place_contour(maps, sparse, dense, (body.x - 2, body.x + 2), body.y, 1, shape.size)
-    if gap is None:
+    placed = place_contour(maps, sparse, dense, (body.x - 2, body.x + 2), body.y, 1, shape.size)
+    if placed is None:
         return None
-    gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
-    glow_height, glow_fit = glow_of(crop, body)
-    return shape, Placement(gap_x + left, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
+    centre_x, halves_apart = centre_by_halves(maps, dense, placed, shape.size)
+    centred = Placement(centre_x + left, placed.y + top, placed.score, placed.rival)
+    return _Outline(crop, body, shape, centred, halves_apart)
 
 
 def _find_piece(pixels: FloatArray, shape: PieceShape, gap: Placement) -> tuple[Placement, float] | None:
