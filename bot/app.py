@@ -10,6 +10,7 @@ import contextlib
 import gc
 import logging
 import signal
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.admin import grant_command, ledger_command, stats_command, users_command
 from bot.handlers.alerts import AdminAlarm
@@ -145,6 +147,9 @@ def flood_plan(settings: Settings) -> FloodPlan:
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
     """The bot, serving until the block ends; then everything stops in the reverse order."""
+    # PTB 22.2+ warns whenever a 429's RetryAfter is made or read, until PTB_TIMEDELTA opts into v23's timedelta.
+    # Either form is read right (handlers/context.seconds), so the warning would only be noise in the log.
+    warnings.filterwarnings("ignore", message=".*retry_after.*", category=PTBDeprecationWarning)
     async with AsyncExitStack() as stack:
         runtime = await stack.enter_async_context(open_runtime(settings))
         plan = flood_plan(settings)
