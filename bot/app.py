@@ -43,7 +43,7 @@ from bot.handlers.polling import UpdateFeed, mark_handled
 from bot.handlers.render import AnswerUnits, Renderer
 from bot.handlers.report_buttons import PATTERN as REPORT_PRESS
 from bot.handlers.report_buttons import ReportButtons
-from bot.handlers.solve import on_image_message, on_private_text, on_solve_command
+from bot.handlers.solve import on_image_message, on_other_private_message, on_solve_command
 from bot.handlers.start import help_command
 from bot.handlers.telegram_chat import TelegramChat
 from bot.http_transport import AiohttpTransport
@@ -111,9 +111,9 @@ def build_application(settings: Settings, plan: FloodPlan) -> BotApplication:
     application.add_handler(CommandHandler("stats", stats_command, filters=new_messages))
     application.add_handler(CommandHandler("ledger", ledger_command, filters=new_messages))
     application.add_handler(MessageHandler(new_messages & (filters.PHOTO | filters.Document.ALL), on_image_message))
-    application.add_handler(
-        MessageHandler(new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text)
-    )
+    # Last in its group: whatever a private chat sends that no handler above takes gets the hint.
+    private_rest = new_messages & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(private_rest, on_other_private_message))
     application.add_handler(CallbackQueryHandler(on_report_press, pattern=REPORT_PRESS))
     application.add_handler(TypeHandler(Update, mark_handled), group=HANDLED_GROUP)
     application.add_error_handler(on_error)

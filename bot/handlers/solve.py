@@ -65,7 +65,8 @@ async def on_solve_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     _hand_over(update, context, target, image, asked_again=True)
 
 
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_other_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text, a sticker, a video, an unknown command: in a private chat, nothing goes unanswered."""
     if update.effective_message is not None:
         await reply(update.effective_message, texts_of(update, context).dm_hint)
 

@@ -128,17 +128,25 @@ async def test_solve_as_caption_and_as_reply_in_a_group_with_privacy_on(
         assert omo.jobs_created == 2
 
 
-async def test_solve_without_a_photo_explains_how(tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path) -> None:
+async def test_a_private_chat_is_told_what_to_send(tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path) -> None:
     async with await start(tg, omo, tmp_path):
         anna, dm = member(tg)
         command = tg.send_text(anna, dm, "/solve")
         hint = await tg.wait_for(replies_to(command))
         assert hint.text is not None
         assert "Reply /solve to a photo" in hint.text
-        text = tg.send_text(anna, dm, "hello?")
-        dm_hint = await tg.wait_for(replies_to(text))
-        assert dm_hint.text is not None
-        assert dm_hint.text.startswith("Send me a screenshot")
+        sticker = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512}
+        sticker |= {"is_animated": False, "is_video": False}
+        video = {"file_id": "v1", "file_unique_id": "v1", "width": 720, "height": 1280, "duration": 3}
+        others = [
+            tg.send_text(anna, dm, "hello?"),
+            tg.send_text(anna, dm, "/solvee"),
+            tg.send_other(anna, dm, {"sticker": sticker}),
+            tg.send_other(anna, dm, {"video": video}),
+        ]
+        for message in others:
+            dm_hint = await tg.wait_for(replies_to(message))
+            assert (dm_hint.text or "").startswith("Send me a screenshot"), message
 
 
 async def test_not_enough_tokens_is_refused_without_calling_the_provider(

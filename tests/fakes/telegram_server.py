@@ -210,6 +210,10 @@ class FakeTelegram:
         content: JSONDict = {"document": self._files.add_document(data, file_name, mime_type, file_size)}
         return self._incoming(user, chat, _with_caption(content, caption), reply_to)
 
+    def send_other(self, user: User, chat: Chat, content: JSONDict) -> JSONDict:
+        """Any other kind of message, its fields as the Bot API gives them: {"sticker": {...}}, {"video": {...}}."""
+        return self._incoming(user, chat, content, None)
+
     def update_id_of(self, message: JSONDict) -> int:
         """The update that delivered a message sent with send_*; LookupError if the bot was not shown it."""
         key = (message["chat"]["id"], message["message_id"])
