@@ -25,8 +25,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.local_solver import parallel
-from bench.pictures import NEGATIVES, SETS, TOLERANCE, picture
-from bot.solver.local.confidence import Evidence, looks_like_a_puzzle
+from bench.pictures import NEGATIVES, OTHER_GENERATOR, SETS, TOLERANCE, picture
+from bot.solver.local.confidence import Evidence, bounded, looks_like_a_puzzle
 from bot.solver.local.solver import SURE, read_areas
 
 Weights = npt.NDArray[np.float64]
@@ -61,6 +61,7 @@ def main() -> None:
     print(f"all {len(samples)} pictures:")
     for threshold in THRESHOLDS:
         _print_policy(samples, confidence, threshold)
+    _print_one_witness([sample for sample in samples if sample.set_name not in NEGATIVES], confidence)
     print(f"CONFIDENCE_WEIGHTS = ({', '.join(f'{w:.4g}' for w in confidence[:-1])})")
     print(f"CONFIDENCE_BIAS = {confidence[-1]:.4g}")
 
@@ -92,7 +93,7 @@ def choose(sample: Sample, confidence: Weights) -> tuple[Evidence, float] | None
     best: tuple[float, tuple[Evidence, float]] | None = None
     for area in sample.areas:
         for reading in area:
-            sure = _sigmoid(_apply(confidence, reading[0]))
+            sure = _confidence(confidence, reading[0])
             if best is None or sure > best[0]:
                 best = (sure, reading)
         if best is not None and best[0] >= SURE:
@@ -105,7 +106,7 @@ def _print_policy(samples: list[Sample], confidence: Weights, threshold: float) 
     pictures = [sample for sample in samples if sample.set_name not in NEGATIVES]
     for sample in samples:
         found = choose(sample, confidence)
-        if found is None or _sigmoid(_apply(confidence, found[0])) < threshold:
+        if found is None or _confidence(confidence, found[0]) < threshold:
             continue
         if sample.set_name in NEGATIVES:
             negatives_answered += 1
@@ -117,6 +118,20 @@ def _print_policy(samples: list[Sample], confidence: Weights, threshold: float) 
         f"  {threshold:9.2f}  {1 - delivered / len(pictures):11.1%}  {right / max(1, delivered):15.2%}"
         f"  {wrong:15d}  {negatives_answered:6d}"
     )
+
+
+def _confidence(weights: Weights, evidence: Evidence) -> float:
+    """What confidence_of would say with these weights."""
+    return bounded(evidence, _sigmoid(_apply(weights, evidence)))
+
+
+def _print_one_witness(samples: list[Sample], confidence: Weights) -> None:
+    """How often the kept readings that only the piece's outline supports are right (ONE_WITNESS_CEILING)."""
+    others = [sample for sample in samples if sample.set_name in OTHER_GENERATOR]
+    for label, chosen in (("another author's puzzles", others), ("every kind", samples)):
+        kept = [found for sample in chosen if (found := choose(sample, confidence)) and found[0].one_witness]
+        right = sum(error <= TOLERANCE for _, error in kept)
+        print(f"kept readings with one witness only, {label}: {right} of {len(kept)} right")
 
 
 def _apply(weights: Weights, evidence: Evidence) -> float:
