@@ -57,30 +57,30 @@ class Evidence:
 
 
 CONFIDENCE_WEIGHTS = (
-    -0.001696,
-    0.9453,
-    0.06816,
-    1.404,
-    0.8109,
-    -0.2848,
-    -0.2978,
-    -1.043,
-    -3.768,
-    -11.41,
-    -0.2535,
-    2.337,
-    5.372,
-    1.819,
-    -0.8467,
+    -0.006423,
+    1.291,
+    0.1761,
+    1.689,
+    0.8147,
+    -0.6228,
+    -0.2602,
+    -0.8954,
+    -4.116,
+    -9.425,
+    0.546,
+    1.986,
+    4.948,
+    1.833,
+    -0.7912,
 )
-CONFIDENCE_BIAS = -7.505
+CONFIDENCE_BIAS = -9.85
 
 
-# A reading that only the piece's outline supports is right about 2 times in 3 on another author's puzzles,
-# whatever the fit says (bench/calibrate_local.py prints it: 88 of 133 on its seeds). On bench/local_solver.py's
-# seeds such readings made all 9 of the confident mistakes there. Our own generators have too few of them for
-# the fit to learn that.
-ONE_WITNESS_CEILING = 0.65
+# A reading that only the piece's outline supports is right about 3 times in 4 on another author's puzzles,
+# whatever the fit says (bench/calibrate_local.py prints it: 96 of 125 on its seeds). On bench/local_solver.py's
+# seeds such readings made all 9 of the confident mistakes before this ceiling. Our own generators have too few of
+# them for the fit to learn that.
+ONE_WITNESS_CEILING = 0.75
 
 
 def confidence_of(evidence: Evidence) -> float:

@@ -26,6 +26,9 @@ _SIDE_FRAMES = (
     ((0.0, 1.0), (0.0, -1.0), (-1.0, 0.0)),
 )
 _KNOB_RADII = (0.145, 0.165, 0.185)  # in body sizes; the samples measure about 0.165
+# How far a knob's centre stands out from its side, in body sizes: 0 on the samples (a half circle), but other
+# puzzles draw a round head on a neck, reaching up to a third of the body out.
+_KNOB_LIFTS = (0.0, 0.09)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,30 +69,36 @@ class PieceShape:
     size: float  # side of the square body
     sides: tuple[Side, Side, Side, Side]  # top, right, bottom, left
     knob_radius: float
+    knob_lift: float = 0.0  # how far the knobs' centres stand out from their sides
 
     def contour(self, spacing: float) -> Contour:
-        parts = [_side(self.size, index, kind, self.knob_radius, spacing) for index, kind in enumerate(self.sides)]
+        parts = [
+            _side(self.size, index, kind, self.knob_radius, self.knob_lift, spacing)
+            for index, kind in enumerate(self.sides)
+        ]
         return Contour.join(parts)
 
     def extents(self) -> tuple[float, float, float, float]:
         """How far knobs reach beyond the body: left, top, right, bottom."""
-        top, right, bottom, left = (self.knob_radius if kind == "knob" else 0.0 for kind in self.sides)
+        reach = self.knob_radius + self.knob_lift
+        top, right, bottom, left = (reach if kind == "knob" else 0.0 for kind in self.sides)
         return left, top, right, bottom
 
 
 def fit_shape(maps: EdgeMaps, x: float, y: float, size: float) -> PieceShape:
     """Decide each side of the body at (x, y) by which outline the edges follow best there."""
-    options: list[tuple[int, Side, float]] = []
+    options: list[tuple[int, Side, float, float]] = []
     parts: list[Contour] = []
     for index in range(4):
-        middle = _side(size, index, "flat", 0.0, 0.7)
+        middle = _side(size, index, "flat", 0.0, 0.0, 0.7)
         along = middle.xs + middle.ys  # one of the two is constant along a side
-        options.append((index, "flat", 0.0))
+        options.append((index, "flat", 0.0, 0.0))
         parts.append(middle.where(np.abs(along - along.mean()) <= _KNOB_RADII[1] * size))
         for ratio in _KNOB_RADII:
-            for kind in ("knob", "socket"):
-                options.append((index, kind, ratio))
-                parts.append(_arc(size, index, kind, ratio * size, 0.7))
+            for lift in _KNOB_LIFTS:
+                for kind in ("knob", "socket"):
+                    options.append((index, kind, ratio, lift))
+                    parts.append(_arc(size, index, kind, ratio * size, lift * size, 0.7))
     # One sampling pass for all options, then a mean per option.
     joined = Contour.join(parts)
     strength = maps.sample(joined.xs + x, joined.ys + y, joined.weight_x, joined.weight_y)
@@ -97,25 +106,29 @@ def fit_shape(maps: EdgeMaps, x: float, y: float, size: float) -> PieceShape:
     means = np.add.reduceat(strength, starts) / np.array([len(part.xs) for part in parts])
     sides: list[Side] = []
     radii: list[float] = []
+    lifts: list[float] = []
     for index in range(4):
         mine = [number for number, option in enumerate(options) if option[0] == index]
-        _, kind, ratio = options[max(mine, key=lambda number: means[number])]
+        _, kind, ratio, lift = options[max(mine, key=lambda number: means[number])]
         sides.append(kind)
         if kind != "flat":
             radii.append(ratio)
+            lifts.append(lift)
     radius = float(np.median(radii)) if radii else _KNOB_RADII[1]
-    return PieceShape(size, (sides[0], sides[1], sides[2], sides[3]), radius * size)
+    lifted = float(np.median(lifts)) if lifts else 0.0
+    return PieceShape(size, (sides[0], sides[1], sides[2], sides[3]), radius * size, lifted * size)
 
 
-def _side(size: float, index: int, kind: Side, radius: float, spacing: float) -> Contour:
+def _side(size: float, index: int, kind: Side, radius: float, lift: float, spacing: float) -> Contour:
     if kind == "flat":
         return _straight(size, index, 0.0, size, spacing)
     middle = size / 2
+    foot = radius * math.cos(_below(radius, lift))  # where the round part meets the side, either way of the middle
     return Contour.join(
         [
-            _straight(size, index, 0.0, middle - radius, spacing),
-            _straight(size, index, middle + radius, size, spacing),
-            _arc(size, index, kind, radius, spacing),
+            _straight(size, index, 0.0, middle - foot, spacing),
+            _straight(size, index, middle + foot, size, spacing),
+            _arc(size, index, kind, radius, lift, spacing),
         ]
     )
 
@@ -125,13 +138,21 @@ def _straight(size: float, index: int, start: float, stop: float, spacing: float
     return _place(size, index, along, np.zeros_like(along), np.zeros_like(along), np.ones_like(along))
 
 
-def _arc(size: float, index: int, kind: Side, radius: float, spacing: float) -> Contour:
-    """A half circle centred on the side's midpoint: outwards for a knob, inwards for a socket."""
-    angles = np.linspace(0, math.pi, max(6, math.ceil(math.pi * radius / spacing)), dtype=np.float32)
+def _arc(size: float, index: int, kind: Side, radius: float, lift: float, spacing: float) -> Contour:
+    """A circle standing `lift` out from the side's midpoint, down to the side: outwards for a knob, inwards for a
+    socket. Unlifted, it is a half circle; lifted, more of it shows, as a round head on a short neck."""
+    below = _below(radius, lift)
+    span = math.pi + 2 * below
+    angles = np.linspace(-below, math.pi + below, max(6, math.ceil(span * radius / spacing)), dtype=np.float32)
     outward = 1.0 if kind == "knob" else -1.0
     along = (size / 2 - radius * np.cos(angles)).astype(np.float32)
-    across = (outward * radius * np.sin(angles)).astype(np.float32)
+    across = (outward * (lift + radius * np.sin(angles))).astype(np.float32)
     return _place(size, index, along, across, np.cos(angles), np.sin(angles))
+
+
+def _below(radius: float, lift: float) -> float:
+    """The angle below its centre's level at which a lifted circle meets the side (0 when not lifted)."""
+    return math.asin(min(lift / radius, 0.95)) if radius > 0 else 0.0
 
 
 def _place(
