@@ -48,6 +48,12 @@ class _Deferred:
     messages: list[OutgoingMessage] = field(compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    task: asyncio.Task[None]
+    carried: list[OutgoingMessage]  # the messages it sends, as one or one by one
+
+
 class Outbox:
     def __init__(
         self,
@@ -68,9 +74,8 @@ class Outbox:
         self._waiting: dict[int, deque[OutgoingMessage]] = {}  # by chat, oldest first
         self._deferred: list[_Deferred] = []  # a heap by due time
         self._order = itertools.count()
-        self._sending: dict[int, asyncio.Task[None]] = {}  # by delivery
-        self._carrying: dict[int, list[OutgoingMessage]] = {}  # by delivery: the messages it carries
-        self._deliveries = itertools.count()
+        self._delivering: dict[int, _Delivery] = {}  # by delivery number
+        self._numbers = itertools.count()  # one per delivery
         self._in_database = False  # pending messages left out of memory
         self._surprises: dict[int, int] = {}
         self._settled: list[tuple[int, OutboxState, str | None]] = []
@@ -102,7 +107,7 @@ class Outbox:
 
     async def stop(self) -> None:
         """Stop delivering; what is not delivered stays pending in the database."""
-        tasks = [task for task in (self._worker, *self._sending.values()) if task is not None]
+        tasks = [task for task in (self._worker, *(d.task for d in self._delivering.values())) if task is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -121,7 +126,7 @@ class Outbox:
     def _held(self) -> int:
         waiting = sum(len(queue) for queue in self._waiting.values())
         deferred = sum(len(entry.messages) for entry in self._deferred)
-        return waiting + deferred + sum(len(carried) for carried in self._carrying.values())
+        return waiting + deferred + sum(len(delivery.carried) for delivery in self._delivering.values())
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -153,19 +158,19 @@ class Outbox:
         waits = []
         for chat_id in list(self._waiting):
             queue = self._waiting[chat_id]
-            while queue and len(self._sending) < self._concurrency and (spare := self._plan.spare(chat_id)):
+            while queue and len(self._delivering) < self._concurrency and (spare := self._plan.spare(chat_id)):
                 sharing = 0
                 while sharing < min(len(queue), MAX_CARRIED) and can_share(queue[sharing]):
                     sharing += 1
                 # One message each while the chat's allowance lasts; past it, what waits goes as one.
                 carried = [queue.popleft() for _ in range(sharing if sharing > spare else 1)]
                 self._plan.take(chat_id)
-                delivery = next(self._deliveries)
-                self._carrying[delivery] = carried
-                self._sending[delivery] = asyncio.create_task(self._deliver(delivery, chat_id, carried))
+                delivery = next(self._numbers)
+                task = asyncio.create_task(self._deliver(delivery, chat_id, carried))
+                self._delivering[delivery] = _Delivery(task, carried)
             if not queue:
                 del self._waiting[chat_id]
-            elif len(self._sending) < self._concurrency:
+            elif len(self._delivering) < self._concurrency:
                 waits.append(max(self._plan.ready_in(chat_id), 0.001))  # a fraction short of a whole message
         return waits
 
@@ -195,7 +200,7 @@ class Outbox:
             self._quiet_until = 0.0
             self._settle(carried, OutboxState.DELIVERED, None)
         finally:
-            del self._sending[delivery], self._carrying[delivery]
+            del self._delivering[delivery]
             self._wake.set()
             self._changed.set()
 
@@ -252,7 +257,7 @@ class Outbox:
     async def _load(self) -> None:
         room = self._memory - self._held()
         settled = {message_id for message_id, _, _ in self._settled}
-        carried = {message.id for messages in self._carrying.values() for message in messages}
+        carried = {message.id for delivery in self._delivering.values() for message in delivery.carried}
         async with self._sessions() as session:
             rows = await pending_messages(session, limit=room, besides={*carried, *settled})
         # Posted while reading: held already.
