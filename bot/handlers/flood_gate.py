@@ -62,12 +62,13 @@ class FloodGate(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> Result:
         chat_id = _chat_id(data)
-        counted = endpoint in COUNTED and chat_id is not None
-        planned = rate_limit_args == PLANNED
-        retries = (RETRIES if rate_limit_args is None else rate_limit_args) if counted and not planned else 0
+        # The chat whose allowance this call waits for: none for calls Telegram does not count as messages, and
+        # none for the outbox's, which it counted in the plan itself (PLANNED).
+        paced = chat_id if endpoint in COUNTED and rate_limit_args != PLANNED else None
+        retries = (RETRIES if rate_limit_args is None else rate_limit_args) if paced is not None else 0
         for attempt in range(retries + 1):
-            if chat_id is not None and counted and not planned:
-                await self._plan.acquire(chat_id)
+            if paced is not None:
+                await self._plan.acquire(paced)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
