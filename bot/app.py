@@ -28,7 +28,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.admin import grant_command, ledger_command, stats_command, users_command
@@ -46,7 +45,6 @@ from bot.handlers.report_buttons import ReportButtons
 from bot.handlers.solve import on_image_message, on_other_private_message, on_solve_command
 from bot.handlers.start import help_command
 from bot.handlers.telegram_chat import TelegramChat
-from bot.http_transport import AiohttpTransport
 from bot.runtime import Runtime, open_runtime
 from bot.services.admission import Admission
 from bot.services.bookkeeping import Bookkeeper
@@ -59,6 +57,7 @@ from bot.services.photos import PhotoService
 from bot.services.pricing import Prices
 from bot.services.provider_watch import ProviderWatch
 from bot.settings import Settings
+from bot.telegram_request import AiohttpRequest
 from bot.texts import texts
 
 log = logging.getLogger(__name__)
@@ -77,13 +76,6 @@ ALLOWED_UPDATES = ("message", "callback_query")
 HANDLED_GROUP = 1  # after every feature handler (group 0): marks the update handled in the inbox
 
 
-def telegram_request(proxy: str | None, connections: int) -> HTTPXRequest:
-    """PTB's HTTP client on our aiohttp transport. A burst of photos queues for a free connection
-    without a deadline: PTB's pool timeout (1 s) would turn it into errors."""
-    transport = AiohttpTransport(max_connections=connections, proxy=proxy)
-    return HTTPXRequest(connection_pool_size=connections, pool_timeout=None, httpx_kwargs={"transport": transport})
-
-
 def build_application(settings: Settings, plan: FloodPlan) -> BotApplication:
     """The Application and its handlers, without an Updater: updates come through the inbox (handlers/polling.py).
     Everything it sends keeps to the flood plan."""
@@ -94,8 +86,8 @@ def build_application(settings: Settings, plan: FloodPlan) -> BotApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .request(telegram_request(settings.proxy, TELEGRAM_CONNECTIONS))
-        .get_updates_request(telegram_request(settings.proxy, 1))
+        .request(AiohttpRequest(connections=TELEGRAM_CONNECTIONS, proxy=settings.proxy))
+        .get_updates_request(AiohttpRequest(connections=1, proxy=settings.proxy))
         .rate_limiter(FloodGate(plan))
         .updater(None)
         .concurrent_updates(256)
@@ -225,7 +217,7 @@ async def telegram_chat(settings: Settings) -> AsyncIterator[TelegramChat]:
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_base_file_url,
-        request=telegram_request(settings.proxy, 4),
+        request=AiohttpRequest(connections=4, proxy=settings.proxy),
         rate_limiter=FloodGate(plan),
     )
     async with bot:

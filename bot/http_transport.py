@@ -1,4 +1,5 @@
-"""httpx's API on aiohttp's HTTP engine: the transport of every client the bot opens.
+"""httpx's API on aiohttp's HTTP engine: the transport of the OmoCaptcha client (the Bot API's backend,
+bot/telegram_request.py, opens its sessions here too).
 
 At a few hundred photos in flight the bot's CPU sets the pace, and a request through httpx's own
 engine (httpcore + h11) costs 0.7–1.8 ms of CPU on a 2-core machine against 0.2 ms through this
@@ -75,9 +76,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._max_connections, ssl=httpx.create_ssl_context())
-            self._session = aiohttp.ClientSession(connector=connector, proxy=self._proxy)
+            self._session = open_session(self._max_connections, self._proxy)
         return self._session
+
+
+def open_session(max_connections: int, proxy: str | None) -> aiohttp.ClientSession:
+    """An aiohttp session verifying certificates as httpx does (certifi's), through `proxy` when one is given."""
+    connector = aiohttp.TCPConnector(limit=max_connections, ssl=httpx.create_ssl_context())
+    return aiohttp.ClientSession(connector=connector, proxy=proxy)
 
 
 def _httpx_error(exc: aiohttp.ClientError, request: httpx.Request) -> httpx.TransportError:
