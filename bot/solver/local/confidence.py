@@ -26,6 +26,9 @@ class Evidence:
     gap_rival: float = 0.0  # the strongest other candidate's score as a share of this one's
     piece_first: bool = False  # found from the piece's outline (the gap did not glow enough to start from)
     agreeing: int = 0  # readings that started from the other end (gap or piece) and found the same offset
+    content_at_gap: float = 0.0  # how well the piece's middle is found again at the gap (bot/solver/local/content.py)
+    content_elsewhere: float = 0.0  # and how well at the best other place along its rows
+    content_witness: bool = False  # found there clearly, and nowhere else as well
     # Set once the reading is placed in the picture (bot/solver/local/solver.py):
     area_score: float = 0.0  # how clearly the puzzle's area is a rectangle of its own (bot/solver/local/area.py)
     bordered: int = 0  # sides of the area that are the picture's border rather than edges seen
@@ -33,8 +36,9 @@ class Evidence:
 
     @property
     def one_witness(self) -> bool:
-        """Found from the piece's outline, and no reading that started from a gap puts the offset there too."""
-        return self.piece_first and not self.agreeing
+        """Found from the piece's outline, and neither a reading that started from a gap nor the piece's own
+        pixels put the offset there too."""
+        return self.piece_first and not self.agreeing and not self.content_witness
 
     def features(self) -> tuple[float, ...]:
         return (
@@ -50,6 +54,8 @@ class Evidence:
             min(self.piece_left, 0.5),
             float(self.piece_first),
             min(self.agreeing, 1),
+            self.content_at_gap,
+            self.content_at_gap - self.content_elsewhere,
             self.area_score,
             self.bordered / 4,
             math.log(self.magnification),
@@ -57,27 +63,30 @@ class Evidence:
 
 
 CONFIDENCE_WEIGHTS = (
-    -0.006423,
-    1.291,
-    0.1761,
-    1.689,
-    0.8147,
-    -0.6228,
-    -0.2602,
-    -0.8954,
-    -4.116,
-    -9.425,
-    0.546,
-    1.986,
-    4.948,
-    1.833,
-    -0.7912,
+    -0.09088,
+    1.639,
+    0.08075,
+    2.769,
+    0.9478,
+    -0.4863,
+    -0.2444,
+    -1.047,
+    -3.088,
+    -8.929,
+    0.1182,
+    2.021,
+    -1.989,
+    3.721,
+    5.261,
+    1.7,
+    -0.7263,
 )
-CONFIDENCE_BIAS = -9.85
+CONFIDENCE_BIAS = -10.39
 
 
-# A reading that only the piece's outline supports is right about 3 times in 4 on another author's puzzles,
-# whatever the fit says (bench/calibrate_local.py prints it: 96 of 125 on its seeds). On bench/local_solver.py's
+# A reading that only the piece's outline supports is right about 2 times in 3 on another author's puzzles,
+# whatever the fit says (bench/calibrate_local.py prints it: 53 of 78 on its seeds, once readings that the piece's
+# own pixels confirm at the gap no longer count as such; 96 of 125 before). On bench/local_solver.py's
 # seeds such readings made all 9 of the confident mistakes before this ceiling. Our own generators have too few of
 # them for the fit to learn that.
 ONE_WITNESS_CEILING = 0.75

@@ -4,7 +4,10 @@ The picture has been cut to the located puzzle and scaled to NORMAL_WIDTH (bot/s
 1. On a SEARCH_WIDTH copy, find gap-like squares: edges at all four corners and a glow brighter than the body.
 2. At the normal scale, fit the strongest candidate's body and decide each side (flat, knob or socket).
 3. Slide that outline along the same rows to the left over a map of thin lines: the piece's outline.
-4. offset = gap x − piece x. The two strongest of each are read this way; bot/solver/local/confidence weighs them.
+4. offset = gap x − piece x. The two strongest of each are read this way, and read the other way round too: from
+   the piece's thin outline to a gap further right that need not glow.
+5. Look for the piece's own middle along its rows (bot/solver/local/content.py): it is the picture cut out of
+   the gap, often still seen through the gap's shading. bot/solver/local/confidence weighs what each step saw.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from bot.solver.local.confidence import Evidence
+from bot.solver.local.content import match_content
 from bot.solver.local.edges import FloatArray, line_edges, step_edges
 from bot.solver.local.gap import Body, GapCandidate, find_gap_candidates, find_squares, fit_body, glow_of
 from bot.solver.local.scan import Placement, centre_by_halves, place_contour
@@ -103,7 +107,7 @@ def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, riva
         return None
     piece, halves_apart = found
     glow = (glow_height, glow_fit)
-    return _reading(shape, gap, piece, candidate, rival, glow, halves_apart, piece.rival, pixels.shape[1], False)
+    return _reading(shape, gap, piece, candidate, rival, glow, halves_apart, piece.rival, pixels, False)
 
 
 def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
@@ -116,9 +120,8 @@ def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: 
         return None
     gap, glow_height, glow_fit = found
     glow = (glow_height, glow_fit)
-    width = pixels.shape[1]
     return _reading(
-        outline.shape, gap, outline.placed, candidate, rival, glow, outline.halves_apart, gap.rival, width, True
+        outline.shape, gap, outline.placed, candidate, rival, glow, outline.halves_apart, gap.rival, pixels, True
     )
 
 
@@ -131,11 +134,12 @@ def _reading(
     glow: tuple[float, float],
     halves_apart: float,
     slide_rival: float,
-    width: int,
+    pixels: FloatArray,
     piece_first: bool,
 ) -> Reading:
     """A reading and what it saw: `start` is the candidate it began from (a gap, or a piece if `piece_first`),
     `slide_rival` how clear the best place along the rows was for the other one."""
+    content = match_content(pixels, shape.size, piece, gap)
     evidence = Evidence(
         gap_score=start.score,
         gap_strength=gap.score,
@@ -145,9 +149,12 @@ def _reading(
         piece_rival=slide_rival,
         halves_apart=halves_apart,
         rows_apart=abs(piece.y - gap.y),
-        piece_left=(piece.x - shape.extents()[0]) / width,
+        piece_left=(piece.x - shape.extents()[0]) / pixels.shape[1],
         gap_rival=start_rival,
         piece_first=piece_first,
+        content_at_gap=content.at_gap,
+        content_elsewhere=content.elsewhere,
+        content_witness=content.witness,
     )
     return Reading(shape, gap, piece, evidence)
 
