@@ -35,23 +35,23 @@ class ContentMatch:
 
 
 def match_content(pixels: FloatArray, size: float, piece: Placement, gap: Placement) -> ContentMatch:
-    """Slide the middle of the piece (body corner at `piece`, side `size`) along its rows, right of the piece."""
+    """Slide the middle of the piece (body corner at `piece`, side `size`) along the gap's rows, right of the piece."""
     height, width = pixels.shape[:2]
     side = round(_MIDDLE * size)
     inset = (size - side) / 2
-    x, y = round(piece.x + inset), round(piece.y + inset)
-    top, bottom = y - 1 - 2 * _COARSE, y + side + 1 + 2 * _COARSE  # with the rows its blur reaches
-    if side < 4 or x < 0 or y - 1 < 0 or y + side + 1 > height or x + side > width:
+    x, y, gap_y = round(piece.x + inset), round(piece.y + inset), round(gap.y + inset)
+    top, bottom = min(y, gap_y - 1) - 2 * _COARSE, max(y, gap_y + 1) + side + 2 * _COARSE  # and what blurs reach
+    inside = x >= 0 and x + side <= width and min(y, gap_y - 1) >= 0 and max(y, gap_y + 1) + side <= height
+    first = x + round(0.8 * size)  # no place overlapping the piece itself
+    if side < 4 or not inside or first + side > width:
         return ContentMatch(0.0, 0.0)
     band = _detail(pixels[max(0, top) : min(height, bottom)].mean(axis=-1))
-    rows = band[y - 1 - max(0, top) : y + side + 1 - max(0, top)]
-    template = rows[1 : 1 + side, x : x + side]
+    template = band[y - max(0, top) : y + side - max(0, top), x : x + side]
     template = template - template.mean()
     norm = float(np.sqrt((template * template).sum()))
-    first = x + round(0.8 * size)  # no place overlapping the piece itself
-    if norm == 0 or first + side > width:
+    if norm == 0:
         return ContentMatch(0.0, 0.0)
-    search = rows[:, first:]
+    search = band[gap_y - 1 - max(0, top) : gap_y + side + 1 - max(0, top), first:]
     products = _correlated(search, template)
     sums, squares = _window_sums(search, side), _window_sums(search**2, side)
     spread = np.sqrt(np.maximum(squares - sums * sums / (side * side), 1e-6))
