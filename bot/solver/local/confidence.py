@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from bot.solver.local.content import ContentMatch
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -28,11 +30,15 @@ class Evidence:
     agreeing: int = 0  # readings that started from the other end (gap or piece) and found the same offset
     content_at_gap: float = 0.0  # how well the piece's middle is found again at the gap (bot/solver/local/content.py)
     content_elsewhere: float = 0.0  # and how well at the best other place along its rows
-    content_witness: bool = False  # found there clearly, and nowhere else as well
     # Set once the reading is placed in the picture (bot/solver/local/solver.py):
     area_score: float = 0.0  # how clearly the puzzle's area is a rectangle of its own (bot/solver/local/area.py)
     bordered: int = 0  # sides of the area that are the picture's border rather than edges seen
     magnification: float = 1.0  # the normalized puzzle's width over the area's width in the picture
+
+    @property
+    def content_witness(self) -> bool:
+        """The piece's middle is found again at the gap clearly, and nowhere else as well."""
+        return ContentMatch(self.content_at_gap, self.content_elsewhere).witness
 
     @property
     def one_witness(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.solver.local.edges import FloatArray, smooth
+from bot.solver.local.edges import FloatArray, integral_image, smooth
 from bot.solver.local.scan import Placement
 
 Float64Array = npt.NDArray[np.float64]
@@ -84,9 +84,8 @@ def _correlated(search: FloatArray, template: FloatArray) -> Float64Array:
 
 
 def _window_sums(values: FloatArray, side: int) -> Float64Array:
-    """The sum over every side × side window, by a summed-area table."""
-    table = np.zeros((values.shape[0] + 1, values.shape[1] + 1), dtype=np.float64)
-    table[1:, 1:] = values.astype(np.float64).cumsum(axis=0).cumsum(axis=1)  # exact enough to subtract
+    """The sum over every side × side window."""
+    table = integral_image(values)
     sums: Float64Array = table[side:, side:] - table[:-side, side:] - table[side:, :-side] + table[:-side, :-side]
     return sums
 

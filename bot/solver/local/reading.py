@@ -154,7 +154,6 @@ def _reading(
         piece_first=piece_first,
         content_at_gap=content.at_gap,
         content_elsewhere=content.elsewhere,
-        content_witness=content.witness,
     )
     return Reading(shape, gap, piece, evidence)
 
