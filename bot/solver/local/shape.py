@@ -19,7 +19,7 @@ Side = Literal["flat", "knob", "socket"]
 
 # Each side as (start corner, direction along the side, outward normal), in body sizes; order top, right,
 # bottom, left.
-_SIDE_FRAMES = (
+SIDE_FRAMES = (
     ((0.0, 0.0), (1.0, 0.0), (0.0, -1.0)),
     ((1.0, 0.0), (0.0, 1.0), (1.0, 0.0)),
     ((1.0, 1.0), (-1.0, 0.0), (0.0, 1.0)),
@@ -164,7 +164,7 @@ def _place(
     normal_across: FloatArray,
 ) -> Contour:
     """From a side's own frame (along it, outwards from it) to body coordinates."""
-    (corner_x, corner_y), (tx, ty), (nx, ny) = _SIDE_FRAMES[index]
+    (corner_x, corner_y), (tx, ty), (nx, ny) = SIDE_FRAMES[index]
     xs = corner_x * size + along * tx + across * nx
     ys = corner_y * size + along * ty + across * ny
     weight_x = np.abs(normal_along * tx + normal_across * nx)
