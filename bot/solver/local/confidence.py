@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from bot.solver.local.content import ContentMatch
+from bot.solver.local.seam import FITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Evidence:
     agreeing: int = 0  # readings that started from the other end (gap or piece) and found the same offset
     content_at_gap: float = 0.0  # how well the piece's middle is found again at the gap (bot/solver/local/content.py)
     content_elsewhere: float = 0.0  # and how well at the best other place along its rows
+    seam: float = 1.0  # how far the piece's rim is from the gap's surroundings, as a share of elsewhere's (seam.py)
     # Set once the reading is placed in the picture (bot/solver/local/solver.py):
     area_score: float = 0.0  # how clearly the puzzle's area is a rectangle of its own (bot/solver/local/area.py)
     bordered: int = 0  # sides of the area that are the picture's border rather than edges seen
@@ -41,10 +43,20 @@ class Evidence:
         return ContentMatch(self.content_at_gap, self.content_elsewhere).witness
 
     @property
+    def seam_witness(self) -> bool:
+        """A piece's outline is plainly there, and its rim fits the gap's surroundings far better than elsewhere's."""
+        return self.piece_seen == 1.0 and self.seam <= FITS
+
+    @property
     def one_witness(self) -> bool:
         """Found from the piece's outline, and neither a reading that started from a gap nor the piece's own
         pixels put the offset there too."""
-        return self.piece_first and not self.agreeing and not self.content_witness
+        return self.piece_first and not self.agreeing and not self.content_witness and not self.seam_witness
+
+    @property
+    def piece_seen(self) -> float:
+        """How plainly a piece's outline is there, 0 to 1: what its pixels prove counts only as far as this."""
+        return min(self.piece_strength / PIECE_SEEN, 1.0)
 
     def features(self) -> tuple[float, ...]:
         return (
@@ -61,6 +73,7 @@ class Evidence:
             float(self.piece_first),
             min(self.agreeing, 1),
             *self._content_features(),
+            self.piece_seen * (1.0 - min(self.seam, 1.0)),
             self.area_score,
             self.bordered / 4,
             math.log(self.magnification),
@@ -72,7 +85,7 @@ class Evidence:
         Only a match counts: an opaque gap (Bytrade's) hides the texture, which says nothing against the reading.
         And a match counts only as far as a piece's outline is seen there: two flat patches that a shape's edge
         crosses alike match just as well, and without a puzzle in the picture nothing else is there."""
-        seen = min(self.piece_strength / PIECE_SEEN, 1.0)
+        seen = self.piece_seen
         lead = self.content_at_gap - self.content_elsewhere
         return seen * max(self.content_at_gap, 0.0), seen * max(lead, 0.0)
 
@@ -83,32 +96,33 @@ class Evidence:
 PIECE_SEEN = 8.0
 
 CONFIDENCE_WEIGHTS = (
-    -0.1471,
-    1.51,
-    0.1244,
-    2.87,
-    0.8081,
-    -0.726,
-    -0.2024,
-    -0.9749,
-    -4.079,
-    -8.979,
-    0.116,
-    2.086,
-    1.133,
-    15.66,
-    5.929,
-    2.066,
-    -0.5073,
+    -0.3137,
+    1.954,
+    -0.0305,
+    2.532,
+    0.4337,
+    -0.4881,
+    -0.2882,
+    -0.6369,
+    -3.25,
+    -8.966,
+    -0.8451,
+    2.008,
+    0.005601,
+    15.33,
+    5.379,
+    5.215,
+    1.847,
+    -0.4979,
 )
-CONFIDENCE_BIAS = -12.14
+CONFIDENCE_BIAS = -12.61
 
 
-# A reading that only the piece's outline supports is right about 2 times in 3 on another author's puzzles,
-# whatever the fit says (bench/calibrate_local.py prints it: 54 of 80 on its seeds, once readings that the piece's
-# own pixels confirm at the gap no longer count as such; 96 of 125 before). On bench/local_solver.py's
-# seeds such readings made all 9 of the confident mistakes before this ceiling. Our own generators have too few of
-# them for the fit to learn that.
+# A reading that only the piece's outline supports is right about 1 time in 2 on another author's puzzles,
+# whatever the fit says (bench/calibrate_local.py prints it: 21 of 45 on its seeds, once readings that the piece's
+# own pixels confirm at the gap or whose rim fits the gap's surroundings no longer count as such; 96 of 125 before
+# either). On bench/local_solver.py's seeds such readings made all 9 of the confident mistakes before this
+# ceiling. Our own generators have too few of them for the fit to learn that.
 ONE_WITNESS_CEILING = 0.75
 
 

@@ -7,7 +7,8 @@ The picture has been cut to the located puzzle and scaled to NORMAL_WIDTH (bot/s
 4. offset = gap x − piece x. The two strongest of each are read this way, and read the other way round too: from
    the piece's thin outline to a gap further right that need not glow.
 5. Look for the piece's own middle along its rows (bot/solver/local/content.py): it is the picture cut out of
-   the gap, often still seen through the gap's shading. bot/solver/local/confidence weighs what each step saw.
+   the gap, often still seen through the gap's shading; and compare the piece's rim with the gap's surroundings
+   (bot/solver/local/seam.py): it goes on there. bot/solver/local/confidence weighs what each step saw.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.solver.local.content import match_content
 from bot.solver.local.edges import FloatArray, line_edges, step_edges
 from bot.solver.local.gap import Body, GapCandidate, find_gap_candidates, find_squares, fit_body, glow_of
 from bot.solver.local.scan import Placement, centre_by_halves, place_contour
+from bot.solver.local.seam import seam_mismatch
 from bot.solver.local.shape import Contour, PieceShape, fit_shape
 
 NORMAL_WIDTH = 400  # every puzzle is read at this width, whatever the picture's scale
@@ -154,6 +156,7 @@ def _reading(
         piece_first=piece_first,
         content_at_gap=content.at_gap,
         content_elsewhere=content.elsewhere,
+        seam=seam_mismatch(pixels, shape, piece, gap),
     )
     return Reading(shape, gap, piece, evidence)
 
