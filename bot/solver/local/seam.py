@@ -21,8 +21,9 @@ _POINTS_PER_SIDE = 24
 _APART = 0.3  # of the body's side: places nearer the gap than this are the gap itself, not other places
 NEUTRAL = 1.0  # the mismatch when there is nothing to compare with
 # A mismatch at most this is a witness to the offset. On 200 of another author's puzzles (bench/local_solver.py's
-# seeds 0–199), the readings kept with a piece plainly seen were right every time below 0.6; pictures of text
-# without any puzzle come down to 0.4.
+# seeds 0–199), the readings kept with a piece plainly seen were right every time below 0.6, while pictures of text
+# with no puzzle come down to 0.4. But on bench/calibrate_local.py's seeds, 0.7 would have let 13 more readings with
+# only the piece's outline past ONE_WITNESS_CEILING, 4 of them wrong.
 FITS = 0.5
 
 
