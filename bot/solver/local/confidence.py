@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from bot.solver.local.content import ContentMatch
-from bot.solver.local.seam import FITS
+from bot.solver.local.seam import FITS, NEUTRAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class Evidence:
     agreeing: int = 0  # readings that started from the other end (gap or piece) and found the same offset
     content_at_gap: float = 0.0  # how well the piece's middle is found again at the gap (bot/solver/local/content.py)
     content_elsewhere: float = 0.0  # and how well at the best other place along its rows
-    seam: float = 1.0  # how far the piece's rim is from the gap's surroundings, as a share of elsewhere's (seam.py)
+    seam: float = NEUTRAL  # how far the piece's rim is from the gap's surroundings, as a share of elsewhere's (seam.py)
     # Set once the reading is placed in the picture (bot/solver/local/solver.py):
     area_score: float = 0.0  # how clearly the puzzle's area is a rectangle of its own (bot/solver/local/area.py)
     bordered: int = 0  # sides of the area that are the picture's border rather than edges seen
@@ -45,12 +45,12 @@ class Evidence:
     @property
     def seam_witness(self) -> bool:
         """A piece's outline is plainly there, and its rim fits the gap's surroundings far better than elsewhere's."""
-        return self.piece_seen == 1.0 and self.seam <= FITS
+        return self.piece_strength >= PIECE_SEEN and self.seam <= FITS
 
     @property
     def one_witness(self) -> bool:
-        """Found from the piece's outline, and neither a reading that started from a gap nor the piece's own
-        pixels put the offset there too."""
+        """Found from the piece's outline, and neither a reading that started from a gap, nor the piece's own
+        middle, nor its rim put the offset there too."""
         return self.piece_first and not self.agreeing and not self.content_witness and not self.seam_witness
 
     @property
