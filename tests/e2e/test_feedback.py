@@ -60,8 +60,12 @@ async def test_reports_on_paid_answers_refund_once_within_the_cap_and_are_counte
         team = tg.group()
         tg.set_member_status(team, tg.bot, "administrator")
         anna, bob = tg.user("Anna"), tg.user("Bob")
-        photos = [tg.send_photo(anna, team, plain_png(colour=(n, 0, 0))) for n in range(4)]
-        first, second, third, fourth = [await tg.wait_for(replies_to(p, settled=True)) for p in photos]
+        # One at a time: four answers ready at once would share one message (services/coalescing.py).
+        photos, answers = [], []
+        for n in range(4):
+            photos.append(tg.send_photo(anna, team, plain_png(colour=(n, 0, 0))))
+            answers.append(await tg.wait_for(replies_to(photos[-1], settled=True)))
+        first, second, third, fourth = answers
         r1, r2, r3, r4 = [
             bot.query("SELECT id FROM solve_requests WHERE message_id = ?", p["message_id"])[0][0] for p in photos
         ]
