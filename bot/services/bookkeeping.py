@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,13 +121,17 @@ class Bookkeeper:
         await self._mark_submitting(request_id)
 
     async def record_job(self, request_id: int, provider_job_id: str) -> None:
-        """The provider has this job: after a crash it is resumed, never paid for again."""
-        await self._record_job((request_id, provider_job_id))
+        """The provider has this job: after a crash it is resumed, never paid for again.
+
+        Stamped now, not when the shared transaction runs (and so is the answer in `settle`): a restarted bot's
+        poll planner learns the provider's solve time from the two (db/history.py answer_delays), and in a burst
+        that transaction may run tenths of a second later, which made the provider look faster than it is."""
+        await self._record_job((request_id, provider_job_id, utcnow()))
 
     async def settle(self, job: Job, outcome: Outcome) -> OutgoingMessage | None:
         """Close the request once, keep the price of the backend that answered and refund the rest, and owe the
         chat the answer or the reason. None if it was settled before, or when nobody is left to tell."""
-        return await self._settle((job, outcome))
+        return await self._settle((job, outcome, utcnow()))
 
     async def open_jobs(self) -> list[OpenJob]:
         """Requests charged and not settled, oldest first: what a restart picks up."""
@@ -227,8 +232,7 @@ class Bookkeeper:
         await move_requests(session, request_ids, RequestStatus.QUEUED, RequestStatus.SUBMITTING)
         return [None] * len(request_ids)
 
-    async def _record_jobs(self, session: AsyncSession, jobs: Sequence[tuple[int, str]]) -> list[None]:
-        now = utcnow()
+    async def _record_jobs(self, session: AsyncSession, jobs: Sequence[tuple[int, str, datetime]]) -> list[None]:
         await update_requests(
             session,
             [
@@ -236,31 +240,30 @@ class Bookkeeper:
                     "request_id": request_id,
                     "status": RequestStatus.SUBMITTED,
                     "provider_job_id": job_id,
-                    "submitted_at": now,
+                    "submitted_at": created_at,
                 }
-                for request_id, job_id in jobs
+                for request_id, job_id, created_at in jobs
             ],
         )
         return [None] * len(jobs)
 
     async def _settle_all(
-        self, session: AsyncSession, closings: Sequence[tuple[Job, Outcome]]
+        self, session: AsyncSession, closings: Sequence[tuple[Job, Outcome, datetime]]
     ) -> list[OutgoingMessage | None]:
         # Read and closed in this one write transaction: nothing else can close them in between.
-        still_open = await open_among(session, {job.request_id for job, _ in closings})
+        still_open = await open_among(session, {job.request_id for job, _, _ in closings})
         closing: list[tuple[int, Job, Outcome, int, int]] = []  # (index, job, outcome, user id, refund)
-        for index, (job, outcome) in enumerate(closings):
+        for index, (job, outcome, _) in enumerate(closings):
             charged = still_open.pop(job.request_id, None)
             if charged is None:  # closed before (or earlier in this batch): settled there
                 continue
             kept = self._prices.of(outcome.backend) if isinstance(outcome, Solution) else 0
             closing.append((index, job, outcome, charged.user_id, max(charged.tokens_charged - kept, 0)))
-        now = utcnow()
         await update_requests(
             session,
             [
-                {"request_id": job.request_id, "answered_at": now, **_final_columns(outcome)}
-                for _, job, outcome, _, _ in closing
+                {"request_id": job.request_id, "answered_at": closings[index][2], **_final_columns(outcome)}
+                for index, job, outcome, _, _ in closing
             ],
         )
         refunds = [

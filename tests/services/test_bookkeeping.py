@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.engine import SessionMaker, create_engine, create_sessionmaker
+from bot.db.history import answer_delays
 from bot.db.migrate import upgrade_database
 from bot.db.models import LedgerEntry, LedgerReason, OutboxMessage, RequestStatus, User
 from bot.errors import ErrorCode
@@ -138,3 +140,30 @@ async def test_a_job_being_created_is_known_as_such_until_its_id_is_recorded(ses
         "but its answer is lost. Please send it again.\nYour 1 token(s) were returned; balance: 1."
     )
     assert await keeper.open_jobs() == []
+
+
+async def test_a_jobs_solve_time_is_counted_from_its_creation_however_late_its_record_commits(
+    sessions: SessionMaker, tmp_path: Path
+) -> None:
+    keeper = books(sessions, initial_tokens=1)
+    jobs = []
+    for user_id in (12, 13):
+        reservation = await keeper.reserve(photo(user_id, 600))
+        assert reservation.job is not None
+        await keeper.mark_submitting(reservation.job.request_id)
+        jobs.append(reservation.job)
+    first, second = jobs
+    with sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # another writer holds the database, as in a burst
+        recording = asyncio.create_task(keeper.record_job(first.request_id, "1"))
+        await asyncio.sleep(0.05)  # its transaction waits for the database; the next job's record waits for it
+        recording_next = asyncio.create_task(keeper.record_job(second.request_id, "2"))
+        await asyncio.sleep(0.3)
+        writer.execute("COMMIT")
+    await asyncio.gather(recording, recording_next)
+    answer = Solution(offset=276, raw_answer="276", backend=Backend.OMOCAPTCHA, job_id="2")
+    assert await keeper.settle(second, answer) is not None  # at once: its answer was ready 0.3 s after the job
+
+    async with sessions() as session:
+        (solve_time,) = await answer_delays(session, Backend.OMOCAPTCHA, limit=10)
+    assert solve_time >= 0.3  # what a restarted bot's poll planner learns the provider's time from
