@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -47,6 +48,7 @@ from bot.handlers.start import help_command
 from bot.handlers.telegram_chat import TelegramChat
 from bot.runtime import Runtime, open_runtime
 from bot.services.admission import Admission
+from bot.services.backoff import backoff
 from bot.services.bookkeeping import Bookkeeper
 from bot.services.flood import FloodLimits, FloodPlan
 from bot.services.inbox import Inbox
@@ -146,7 +148,8 @@ async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
         runtime = await stack.enter_async_context(open_runtime(settings))
         plan = flood_plan(settings)
         application = build_application(settings, plan)
-        await application.initialize()
+        stack.push_async_callback(application.bot.shutdown)  # its connections, also when never initialized
+        await _initialized(application)
         stack.push_async_callback(application.shutdown)
         bot = application.bot
         units = AnswerUnits(settings.puzzle_width)
@@ -246,20 +249,42 @@ def admission(settings: Settings, runtime: Runtime, chat: TelegramChat) -> Admis
 
 
 def run_bot(settings: Settings) -> int:
-    """`captcha-bot run`: serve until SIGINT or SIGTERM; 1 if polling stopped on its own (a revoked token)."""
+    """`captcha-bot run`: serve until SIGINT or SIGTERM (0); 1 if Telegram refuses the token, at start-up or later."""
     return asyncio.run(_serve(settings))
 
 
 async def _serve(settings: Settings) -> int:
+    serving = asyncio.current_task()
+    assert serving is not None
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    async with running_bot(settings) as bot:
-        stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait([stopped, bot.feed.task], return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-    return 0 if stop.is_set() else 1
+        # Cancelling stops whatever the bot is doing, waiting for Telegram at start-up included, in order.
+        loop.add_signal_handler(signum, serving.cancel)
+    try:
+        async with running_bot(settings) as bot:
+            await asyncio.wait([bot.feed.task])  # it ends on its own only when Telegram refuses the token
+    except asyncio.CancelledError:
+        return 0
+    except InvalidToken:
+        # PTB's message carries the token itself.
+        log.critical("Telegram refuses the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)")
+    return 1
+
+
+async def _initialized(application: BotApplication) -> None:
+    """The Application initialized, which asks Telegram who the bot is: a bot started before the network is up,
+    or while Telegram cannot be reached, waits for it. A token Telegram refuses is final (InvalidToken)."""
+    waits = backoff()
+    while True:
+        try:
+            await application.initialize()
+            return
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest):
+                raise
+            wait = next(waits)
+            log.warning("Telegram cannot be reached at start-up (%s); trying again in %.1f s", exc, wait)
+            await asyncio.sleep(wait)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -37,6 +37,55 @@ async def test_run_answers_start_in_both_languages_and_never_logs_the_token(tg: 
     assert tg.token.split(":")[1] not in logged
 
 
+async def test_run_started_while_telegram_is_down_waits_for_it_and_then_serves(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    log = tmp_path / "bot.log"
+    tg.go_down("drop")  # as when the machine boots before its network, or Telegram is blocked
+    async with bot_process(tmp_path, telegram_env(tg, tmp_path / "bot.sqlite3"), log) as process:
+        await tg.wait_for_call("getMe", lambda _: len(tg.calls("getMe")) >= 3, timeout=30)  # it does not give up
+        assert process.returncode is None
+        tg.come_back()
+        anna = tg.user("Anna")
+        start = tg.send_text(anna, tg.private_chat(anna), "/start")
+        reply = await tg.wait_for(replies_to(start), timeout=30)
+        process.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    assert (reply.text or "").startswith("👋 I solve Bytrade slide puzzles")
+    logged = log.read_text()
+    assert "Telegram cannot be reached at start-up" in logged
+    assert "Traceback" not in logged
+
+
+async def test_run_stopped_while_waiting_for_telegram_stops_at_once_and_cleanly(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    log = tmp_path / "bot.log"
+    tg.go_down("502")
+    async with bot_process(tmp_path, telegram_env(tg, tmp_path / "bot.sqlite3"), log) as process:
+        await tg.wait_for_call("getMe", timeout=30)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 10) == 0
+    logged = log.read_text()
+    assert "Traceback" not in logged
+    assert "Unclosed" not in logged  # its connections were closed
+
+
+async def test_run_with_a_token_telegram_refuses_says_so_in_one_line_and_exits_1(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    env = telegram_env(tg, tmp_path / "bot.sqlite3") | {"TELEGRAM_BOT_TOKEN": "999:REVOKED"}
+    code, stdout, stderr = await run_cli_async(tmp_path, env, "run")
+    assert code == 1
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .endswith("CRITICAL bot.app: Telegram refuses the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)")
+    )
+    assert "REVOKED" not in stdout + stderr
+    assert "Traceback" not in stderr
+
+
 def test_run_without_a_token_names_the_setting_and_exits_2(tmp_path: Path) -> None:
     result = run_cli(tmp_path, bot_environment(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"), "run")
     assert result.returncode == 2
