@@ -21,11 +21,15 @@ def _menu(language: Language, names: tuple[str, ...]) -> list[BotCommand]:
 
 
 async def publish_menu(bot: Bot, accounts: Accounts, admins: frozenset[int], default_language: Language) -> None:
-    await bot.set_my_commands(_menu(default_language, MEMBER_COMMANDS), scope=BotCommandScopeDefault())
-    for language in ("vi", "en"):
-        await bot.set_my_commands(
-            _menu(language, MEMBER_COMMANDS), scope=BotCommandScopeDefault(), language_code=language
-        )
+    try:
+        await bot.set_my_commands(_menu(default_language, MEMBER_COMMANDS), scope=BotCommandScopeDefault())
+        for language in ("vi", "en"):
+            await bot.set_my_commands(
+                _menu(language, MEMBER_COMMANDS), scope=BotCommandScopeDefault(), language_code=language
+            )
+    except TelegramError as exc:  # Telegram keeps the menu of the last start: no reason not to serve
+        log.warning("could not publish the command menu: %s", exc)
+        return
     for admin_id in sorted(admins):
         admin = await accounts.get(admin_id)
         language = pick_language(admin.language_code if admin else None, default_language)

@@ -191,6 +191,16 @@ async def test_the_command_menu_shows_admin_commands_only_to_admins(
     assert admin_menus == [["solve", "balance", "usage", "help", "grant", "users", "stats", "ledger"]]
 
 
+async def test_a_menu_telegram_fails_to_take_does_not_stop_the_bot(
+    tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path
+) -> None:
+    tg.fail_next("setMyCommands", error_code=502, description="Bad Gateway")
+    async with team_bot(tg, omo, tmp_path, tg.user("Boss")):
+        anna = tg.user("Anna")
+        start = tg.send_text(anna, tg.private_chat(anna), "/start")
+        assert ((await tg.wait_for(replies_to(start))).text or "").startswith("👋 I solve Bytrade slide puzzles")
+
+
 async def test_admin_and_member_reports_in_vietnamese(tg: FakeTelegram, omo: FakeOmoCaptcha, tmp_path: Path) -> None:
     boss = tg.user("Sếp", language_code="vi", username="sep")
     async with team_bot(tg, omo, tmp_path, boss, initial_tokens=2):
