@@ -14,7 +14,7 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
@@ -254,12 +254,10 @@ def run_bot(settings: Settings) -> int:
 
 
 async def _serve(settings: Settings) -> int:
-    serving = asyncio.current_task()
-    assert serving is not None
+    serving = cast(asyncio.Task[int], asyncio.current_task())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        # Cancelling stops whatever the bot is doing, waiting for Telegram at start-up included, in order.
-        loop.add_signal_handler(signum, serving.cancel)
+        loop.add_signal_handler(signum, _stop, serving)
     try:
         async with running_bot(settings) as bot:
             await asyncio.wait([bot.feed.task])  # it ends on its own only when Telegram refuses the token
@@ -269,6 +267,13 @@ async def _serve(settings: Settings) -> int:
         # PTB's message carries the token itself.
         log.critical("Telegram refuses the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)")
     return 1
+
+
+def _stop(serving: asyncio.Task[int]) -> None:
+    """Cancelling stops whatever the bot is doing, waiting for Telegram at start-up included, in order; a second
+    signal does not cut that short."""
+    if not serving.cancelling():
+        serving.cancel()
 
 
 async def _initialized(application: BotApplication) -> None:
