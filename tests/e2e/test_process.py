@@ -50,7 +50,6 @@ async def test_run_started_while_telegram_is_down_waits_for_it_and_then_serves(
         start = tg.send_text(anna, tg.private_chat(anna), "/start")
         reply = await tg.wait_for(replies_to(start), timeout=30)
         process.send_signal(signal.SIGINT)
-        process.send_signal(signal.SIGINT)  # an impatient operator: the second does not cut the stop short
         assert await asyncio.wait_for(process.wait(), 30) == 0
     assert (reply.text or "").startswith("👋 I solve Bytrade slide puzzles")
     logged = log.read_text()
