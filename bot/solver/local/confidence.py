@@ -135,7 +135,7 @@ CONFIDENCE_BIAS = -11.22
 
 
 # A reading that only the piece's outline supports is right about 1 time in 2 on another author's puzzles,
-# whatever the fit says (bench/calibrate_local.py prints it: 6 of 15 on its seeds, once readings that the piece's
+# whatever the fit says (bench/calibrate_local.py prints it: 7 of 15 on its seeds, once readings that the piece's
 # own pixels confirm at the gap, whose rim fits the gap's surroundings or whose gap's shading follows its outline
 # no longer count as such; 96 of 125 before any of these). On bench/local_solver.py's seeds such readings made all
 # 9 of the confident mistakes before this ceiling. Our own generators have too few of them for the fit to learn that.
