@@ -122,10 +122,8 @@ def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: 
     outline = _outline_at(pixels, candidate, search_scale, lines=True)
     if outline is None:
         return []
-    gaps = [found] if (found := _find_gap(pixels, outline.shape, outline.placed)) else []
-    shaded = _find_shaded_gap(pixels, outline.shape, outline.placed)
-    if shaded is not None and all(abs(shaded[0].x - gap.x) > _AGREEMENT for gap, _, _ in gaps):
-        gaps.append(shaded)
+    shaded = shading_profile(pixels, outline.shape, outline.placed, outline.placed.y).best()
+    gaps = _find_gaps(pixels, outline.shape, outline.placed, shaded)
     return [
         _reading(
             outline.shape,
@@ -243,45 +241,42 @@ def _find_piece(pixels: FloatArray, shape: PieceShape, gap: Placement) -> tuple[
     return Placement(piece_x, piece.y + top, piece.score, piece.rival), halves_apart
 
 
-def _find_gap(
-    pixels: FloatArray, shape: PieceShape, piece: Placement, near: float | None = None
-) -> tuple[Placement, float, float] | None:
-    """Slide the piece's outline along its rows, right of the piece, over the step edges of a gap's rim; with
-    `near`, only within a few pixels of that x."""
+def _find_gaps(
+    pixels: FloatArray, shape: PieceShape, piece: Placement, shaded: tuple[float, float] | None
+) -> list[tuple[Placement, float, float]]:
+    """Slide the piece's outline along its rows, right of the piece, over the step edges of a gap's rim; and, if
+    that is elsewhere, within a few pixels of `shaded`: where the colours change all along the outline (shading.py)
+    and the best other such place's change as a share of it, which is then that gap's rival."""
     height, width = pixels.shape[:2]
     knob_left, knob_top, knob_right, knob_bottom = shape.extents()
     top = max(0, int(piece.y - knob_top - 4))
     bottom = min(height, int(piece.y + shape.size + knob_bottom + 5))
     nearest = piece.x + shape.size + knob_right + knob_left  # the gap begins after the piece ends
     farthest = width - shape.size - knob_right + 2
-    if near is not None:
-        nearest, farthest = max(nearest, near - _NEAR_SHADING), min(farthest, near + _NEAR_SHADING)
-    if farthest <= nearest or bottom - top < shape.size:
-        return None
+    if bottom - top < shape.size:
+        return []
     band = pixels[top:bottom]
     maps = step_edges(band)
     sparse, dense = _contours(shape)
     step = max(1, round(shape.size / 40))
-    gap = place_contour(maps, sparse, dense, (nearest, farthest), piece.y - top, step, clearance=0.15 * shape.size)
-    if gap is None:
-        return None
-    gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
-    glow_height, glow_fit = glow_of(band, Body(gap_x, gap.y, shape.size, shape.size))
-    return Placement(gap_x, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
 
+    def gap_within(start: float, stop: float) -> tuple[Placement, float, float] | None:
+        if stop <= start:
+            return None
+        gap = place_contour(maps, sparse, dense, (start, stop), piece.y - top, step, clearance=0.15 * shape.size)
+        if gap is None:
+            return None
+        gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
+        glow_height, glow_fit = glow_of(band, Body(gap_x, gap.y, shape.size, shape.size))
+        return Placement(gap_x, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
 
-def _find_shaded_gap(pixels: FloatArray, shape: PieceShape, piece: Placement) -> tuple[Placement, float, float] | None:
-    """The place along the piece's rows where the colours change all along its outline (shading.py), fitted to the
-    step edges there; its rival is the best other such place's."""
-    best = shading_profile(pixels, shape, piece, piece.y).best()
-    if best is None:
-        return None
-    x, rival = best
-    found = _find_gap(pixels, shape, piece, near=x)
-    if found is None:
-        return None
-    gap, glow_height, glow_fit = found
-    return replace(gap, rival=rival), glow_height, glow_fit
+    gaps = [found] if (found := gap_within(nearest, farthest)) else []
+    if shaded is not None:
+        x, rival = shaded
+        near = gap_within(max(nearest, x - _NEAR_SHADING), min(farthest, x + _NEAR_SHADING))
+        if near is not None and all(abs(near[0].x - gap.x) > _AGREEMENT for gap, _, _ in gaps):
+            gaps.append((replace(near[0], rival=rival), near[1], near[2]))
+    return gaps
 
 
 def _contours(shape: PieceShape) -> tuple[Contour, Contour]:
