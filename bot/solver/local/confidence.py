@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.solver.local.content import ContentMatch
 from bot.solver.local.seam import FITS, NEUTRAL
+from bot.solver.local.shading import LEADS, NO_LEAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Evidence:
     content_at_gap: float = 0.0  # how well the piece's middle is found again at the gap (bot/solver/local/content.py)
     content_elsewhere: float = 0.0  # and how well at the best other place along its rows
     seam: float = NEUTRAL  # how far the piece's rim is from the gap's surroundings, as a share of elsewhere's (seam.py)
+    shading_lead: float = NO_LEAD  # how much more the colours change all along the gap's outline than elsewhere
     # Set once the reading is placed in the picture (bot/solver/local/solver.py):
     area_score: float = 0.0  # how clearly the puzzle's area is a rectangle of its own (bot/solver/local/area.py)
     bordered: int = 0  # sides of the area that are the picture's border rather than edges seen
@@ -48,10 +50,22 @@ class Evidence:
         return self.piece_strength >= PIECE_SEEN and self.seam <= FITS
 
     @property
+    def shading_witness(self) -> bool:
+        """A piece's outline is plainly there, and the colours change all along the gap's outline far more than
+        anywhere else along its rows."""
+        return self.piece_strength >= PIECE_SEEN and self.shading_lead >= LEADS
+
+    @property
     def one_witness(self) -> bool:
         """Found from the piece's outline, and neither a reading that started from a gap, nor the piece's own
-        middle, nor its rim put the offset there too."""
-        return self.piece_first and not self.agreeing and not self.content_witness and not self.seam_witness
+        middle, nor its rim, nor the gap's shading put the offset there too."""
+        return (
+            self.piece_first
+            and not self.agreeing
+            and not self.content_witness
+            and not self.seam_witness
+            and not self.shading_witness
+        )
 
     @property
     def piece_seen(self) -> float:
@@ -74,6 +88,7 @@ class Evidence:
             min(self.agreeing, 1),
             *self._content_features(),
             self.piece_seen * (1.0 - min(self.seam, 1.0)),
+            float(self.piece_first) * self.piece_seen * math.log(min(max(self.shading_lead, 0.1), 20.0)),
             self.area_score,
             self.bordered / 4,
             math.log(self.magnification),
@@ -96,33 +111,34 @@ class Evidence:
 PIECE_SEEN = 8.0
 
 CONFIDENCE_WEIGHTS = (
-    -0.3137,
-    1.954,
-    -0.0305,
-    2.532,
-    0.4337,
-    -0.4881,
-    -0.2882,
-    -0.6369,
-    -3.25,
-    -8.966,
-    -0.8451,
-    2.008,
-    0.005601,
-    15.33,
-    5.379,
-    5.215,
-    1.847,
-    -0.4979,
+    0.3567,
+    0.7411,
+    -0.4402,
+    5.099,
+    0.8332,
+    -0.2739,
+    -0.004523,
+    -0.3712,
+    -3.263,
+    -8.878,
+    0.8215,
+    1.718,
+    -0.3176,
+    11.66,
+    2.356,
+    1.502,
+    5.195,
+    1.408,
+    -0.8057,
 )
-CONFIDENCE_BIAS = -12.61
+CONFIDENCE_BIAS = -11.22
 
 
 # A reading that only the piece's outline supports is right about 1 time in 2 on another author's puzzles,
-# whatever the fit says (bench/calibrate_local.py prints it: 21 of 45 on its seeds, once readings that the piece's
-# own pixels confirm at the gap or whose rim fits the gap's surroundings no longer count as such; 96 of 125 before
-# either). On bench/local_solver.py's seeds such readings made all 9 of the confident mistakes before this
-# ceiling. Our own generators have too few of them for the fit to learn that.
+# whatever the fit says (bench/calibrate_local.py prints it: 7 of 15 on its seeds, once readings that the piece's
+# own pixels confirm at the gap, whose rim fits the gap's surroundings or whose gap's shading follows its outline
+# no longer count as such; 96 of 125 before any of these). On bench/local_solver.py's seeds such readings made all
+# 9 of the confident mistakes before this ceiling. Our own generators have too few of them for the fit to learn that.
 ONE_WITNESS_CEILING = 0.75
 
 

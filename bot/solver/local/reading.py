@@ -7,8 +7,9 @@ The picture has been cut to the located puzzle and scaled to NORMAL_WIDTH (bot/s
 4. offset = gap x − piece x. The two strongest of each are read this way, and read the other way round too: from
    the piece's thin outline to a gap further right that need not glow.
 5. Look for the piece's own middle along its rows (bot/solver/local/content.py): it is the picture cut out of
-   the gap, often still seen through the gap's shading; and compare the piece's rim with the gap's surroundings
-   (bot/solver/local/seam.py): it goes on there. bot/solver/local/confidence weighs what each step saw.
+   the gap, often still seen through the gap's shading; compare the piece's rim with the gap's surroundings
+   (bot/solver/local/seam.py): it goes on there; and see whether the colours change all along the gap's outline
+   (bot/solver/local/shading.py). bot/solver/local/confidence weighs what each step saw.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.solver.local.edges import FloatArray, line_edges, step_edges
 from bot.solver.local.gap import Body, GapCandidate, find_gap_candidates, find_squares, fit_body, glow_of
 from bot.solver.local.scan import Placement, centre_by_halves, place_contour
 from bot.solver.local.seam import seam_mismatch
+from bot.solver.local.shading import shading_lead, shading_profile
 from bot.solver.local.shape import Contour, PieceShape, fit_shape
 
 NORMAL_WIDTH = 400  # every puzzle is read at this width, whatever the picture's scale
@@ -33,6 +35,7 @@ BODY_SIZES = range(12, 36)  # body sides tried at SEARCH_WIDTH: 6–18 % of the 
 _CANDIDATES = 2  # candidates read in full, gaps and pieces each
 _PIECE_REGION = 0.4  # of the width, from the left: where a piece starts out
 _AGREEMENT = 2.0  # px at NORMAL_WIDTH between two readings that agree
+_NEAR_SHADING = 3.0  # px either side of where the shading changes that the gap's outline is fitted within
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,8 @@ def read_puzzle(puzzle: Image.Image) -> list[Reading]:
     for gap, piece in zip_longest(gaps, pieces):
         if gap is not None and (reading := _read(pixels, gap, search_scale, _rival(gap, gaps))):
             found.append(reading)
-        if piece is not None and (reading := _read_from_piece(pixels, piece, search_scale, _rival(piece, pieces))):
-            found.append(reading)
+        if piece is not None:
+            found.extend(_read_from_piece(pixels, piece, search_scale, _rival(piece, pieces)))
         if any(_agreeing(reading, found) for reading in found):
             break  # the strongest gap and the strongest piece tell the same offset: the rest would not
     return [
@@ -112,19 +115,30 @@ def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, riva
     return _reading(shape, gap, piece, candidate, rival, glow, halves_apart, piece.rival, pixels, False)
 
 
-def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
-    """Fit the piece's outline around a candidate, then find the gap that shares it further right."""
+def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> list[Reading]:
+    """Fit the piece's outline around a candidate, then find the gap that shares it further right: where step edges
+    follow the outline best, and where the colours change all along it, if that is elsewhere (a soft rim on a flat
+    background has weak edges, but they go all the way round)."""
     outline = _outline_at(pixels, candidate, search_scale, lines=True)
     if outline is None:
-        return None
-    found = _find_gap(pixels, outline.shape, outline.placed)
-    if found is None:
-        return None
-    gap, glow_height, glow_fit = found
-    glow = (glow_height, glow_fit)
-    return _reading(
-        outline.shape, gap, outline.placed, candidate, rival, glow, outline.halves_apart, gap.rival, pixels, True
-    )
+        return []
+    shaded = shading_profile(pixels, outline.shape, outline.placed, outline.placed.y).best()
+    gaps = _find_gaps(pixels, outline.shape, outline.placed, shaded)
+    return [
+        _reading(
+            outline.shape,
+            gap,
+            outline.placed,
+            candidate,
+            rival,
+            (glow_height, glow_fit),
+            outline.halves_apart,
+            gap.rival,
+            pixels,
+            True,
+        )
+        for gap, glow_height, glow_fit in gaps
+    ]
 
 
 def _reading(
@@ -157,6 +171,7 @@ def _reading(
         content_at_gap=content.at_gap,
         content_elsewhere=content.elsewhere,
         seam=seam_mismatch(pixels, shape, piece, gap),
+        shading_lead=shading_lead(pixels, shape, piece, gap),
     )
     return Reading(shape, gap, piece, evidence)
 
@@ -226,26 +241,42 @@ def _find_piece(pixels: FloatArray, shape: PieceShape, gap: Placement) -> tuple[
     return Placement(piece_x, piece.y + top, piece.score, piece.rival), halves_apart
 
 
-def _find_gap(pixels: FloatArray, shape: PieceShape, piece: Placement) -> tuple[Placement, float, float] | None:
-    """Slide the piece's outline along its rows, right of the piece, over the step edges of a gap's rim."""
+def _find_gaps(
+    pixels: FloatArray, shape: PieceShape, piece: Placement, shaded: tuple[float, float] | None
+) -> list[tuple[Placement, float, float]]:
+    """Slide the piece's outline along its rows, right of the piece, over the step edges of a gap's rim; and, if
+    that is elsewhere, within a few pixels of `shaded`: where the colours change all along the outline (shading.py)
+    and the best other such place's change as a share of it, which is then that gap's rival."""
     height, width = pixels.shape[:2]
     knob_left, knob_top, knob_right, knob_bottom = shape.extents()
     top = max(0, int(piece.y - knob_top - 4))
     bottom = min(height, int(piece.y + shape.size + knob_bottom + 5))
     nearest = piece.x + shape.size + knob_right + knob_left  # the gap begins after the piece ends
     farthest = width - shape.size - knob_right + 2
-    if farthest <= nearest or bottom - top < shape.size:
-        return None
+    if bottom - top < shape.size:
+        return []
     band = pixels[top:bottom]
     maps = step_edges(band)
     sparse, dense = _contours(shape)
     step = max(1, round(shape.size / 40))
-    gap = place_contour(maps, sparse, dense, (nearest, farthest), piece.y - top, step, clearance=0.15 * shape.size)
-    if gap is None:
-        return None
-    gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
-    glow_height, glow_fit = glow_of(band, Body(gap_x, gap.y, shape.size, shape.size))
-    return Placement(gap_x, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
+
+    def gap_within(start: float, stop: float) -> tuple[Placement, float, float] | None:
+        if stop <= start:
+            return None
+        gap = place_contour(maps, sparse, dense, (start, stop), piece.y - top, step, clearance=0.15 * shape.size)
+        if gap is None:
+            return None
+        gap_x, _ = centre_by_halves(maps, dense, gap, shape.size)
+        glow_height, glow_fit = glow_of(band, Body(gap_x, gap.y, shape.size, shape.size))
+        return Placement(gap_x, gap.y + top, gap.score, gap.rival), glow_height, glow_fit
+
+    gaps = [found] if (found := gap_within(nearest, farthest)) else []
+    if shaded is not None:
+        x, rival = shaded
+        near = gap_within(max(nearest, x - _NEAR_SHADING), min(farthest, x + _NEAR_SHADING))
+        if near is not None and all(abs(near[0].x - gap.x) > _AGREEMENT for gap, _, _ in gaps):
+            gaps.append((replace(near[0], rival=rival), near[1], near[2]))
+    return gaps
 
 
 def _contours(shape: PieceShape) -> tuple[Contour, Contour]:

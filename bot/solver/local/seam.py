@@ -12,13 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from bot.solver.local.edges import FloatArray
+from bot.solver.local.rim import colours_at, others_than, places_right_of, rim_of
 from bot.solver.local.scan import Placement
-from bot.solver.local.shape import SIDE_FRAMES, PieceShape
+from bot.solver.local.shape import PieceShape
 
 _INSIDE = 0.12  # of the body's side: past the piece's outline, bevel and inner border
 _OUTSIDE = 0.06  # of the body's side, plus 2 px: past the gap's rim and any line drawn on it
-_POINTS_PER_SIDE = 24
-_APART = 0.3  # of the body's side: places nearer the gap than this are the gap itself, not other places
 NEUTRAL = 1.0  # the mismatch when there is nothing to compare with
 # A mismatch at most this is a witness to the offset. On 200 of another author's puzzles (bench/local_solver.py's
 # seeds 0–199), the readings kept with a piece plainly seen were right every time below 0.6, while pictures of text
@@ -31,47 +30,25 @@ def seam_mismatch(pixels: FloatArray, shape: PieceShape, piece: Placement, gap: 
     """How far the piece's inner ring is from the ring around the gap, as a share of the typical distance to the
     ring around other places along the gap's rows: near 0 where it fits, about 1 where it fits no better than
     anywhere."""
-    width = pixels.shape[1]
     size = shape.size
-    along, across, normal_x, normal_y = _ring(shape)
-    inside = _sample(pixels, piece.x + along - normal_x * _INSIDE * size, piece.y + across - normal_y * _INSIDE * size)
+    rim = rim_of(shape, arcs=False)
+    along, across, normal_x, normal_y = rim.xs, rim.ys, rim.normal_x, rim.normal_y
+    inside = colours_at(
+        pixels, piece.x + along - normal_x * _INSIDE * size, piece.y + across - normal_y * _INSIDE * size
+    )
     reach = _OUTSIDE * size + 2
-    places = np.arange(round(piece.x + 0.8 * size), round(width - size), dtype=np.float32)
+    places = places_right_of(piece, size, pixels.shape[1])
     if len(places) == 0:
         return NEUTRAL
-    outside = _sample(
+    outside = colours_at(
         pixels,
         places[:, None] + (along + normal_x * reach)[None, :],
         np.broadcast_to(gap.y + across + normal_y * reach, (len(places), len(along))),
     )
     distance = np.abs(outside - inside[None]).mean(axis=(1, 2))
-    at = round(gap.x - places[0])
-    others = distance[np.abs(np.arange(len(places)) - at) > _APART * size]
+    at, far = others_than(places, gap.x, size)
+    others = distance[far]
     if not 0 <= at < len(places) or len(others) < 5:
         return NEUTRAL
     typical = float(np.median(others))
     return float(distance[max(0, at - 2) : at + 3].min()) / max(typical, 1.0)
-
-
-def _ring(shape: PieceShape) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Points along the straight parts of the body's sides, clear of the corners and of any knob or socket, with
-    their outward normals: x, y, normal x, normal y relative to the body's corner."""
-    size = shape.size
-    points: list[tuple[float, float, float, float]] = []
-    for kind, ((corner_x, corner_y), (tx, ty), (nx, ny)) in zip(shape.sides, SIDE_FRAMES, strict=True):
-        points.extend(
-            (corner_x * size + step * tx, corner_y * size + step * ty, nx, ny)
-            for step in np.linspace(0.08 * size, 0.92 * size, _POINTS_PER_SIDE)
-            if kind == "flat" or abs(step - size / 2) > shape.knob_radius + 0.08 * size
-        )
-    ring = np.array(points, dtype=np.float32).T
-    return ring[0], ring[1], ring[2], ring[3]
-
-
-def _sample(pixels: FloatArray, xs: FloatArray, ys: FloatArray) -> FloatArray:
-    """The nearest pixel's colour at each point; points beyond the border take the border's."""
-    height, width = pixels.shape[:2]
-    columns = np.clip(np.rint(xs).astype(np.intp), 0, width - 1)
-    rows = np.clip(np.rint(ys).astype(np.intp), 0, height - 1)
-    sampled: FloatArray = pixels[rows, columns]
-    return sampled
