@@ -25,8 +25,10 @@ from bot.solver.base import (
     SolveTimeout,
     Unsolvable,
 )
+from bot.solver.cropping import MEASURE_AFTER, CroppingSolver
 from bot.solver.omocaptcha.poll_planner import PollPlanner
 from bot.solver.omocaptcha.solver import OmoCaptchaOptions, OmoCaptchaSolver, open_omocaptcha_client
+from tests.e2e.images import sample_screenshot
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha, Fault, ResultShape
 
 KEY = "omo-5ecret-key-0451"  # distinctive, so that "not in the logs" means something
@@ -347,3 +349,18 @@ def test_options_come_from_settings_and_respect_the_ban_limit() -> None:
     assert options.type_job_id == "43"
     with pytest.raises(ValueError, match="max_polls"):
         OmoCaptchaOptions(max_polls=21)
+
+
+async def test_a_small_pictures_answer_comes_with_its_puzzle_measured_as_soon_as_the_provider_answers(
+    omo: FakeOmoCaptcha, client: httpx.AsyncClient
+) -> None:
+    omo.answer, omo.solve_delay = "276", 0.05  # faster than a burst takes to reach the provider
+    solving = asyncio.create_task(CroppingSolver(make_solver(client)).solve(sample_screenshot()))
+
+    done, _ = await asyncio.wait([solving], timeout=MEASURE_AFTER)  # not held back until the measuring's time
+
+    assert done, "the answer waited for MEASURE_AFTER"
+    solution = solving.result()
+    assert solution.offset == 276
+    assert solution.puzzle_width is not None
+    assert abs(solution.puzzle_width - 388) <= 4  # the sample's puzzle, not the whole screenshot (422 px)
