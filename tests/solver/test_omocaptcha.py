@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import random
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -309,6 +310,37 @@ async def test_the_planner_learns_from_every_first_poll(omo: FakeOmoCaptcha, cli
     assert planner.estimate is not None
     assert 0.02 < planner.estimate < 0.2
     assert max(solution.polls for solution in solutions) <= 3
+
+
+class Scripted(random.Random):
+    """Draws the given shares of each uniform range, in order."""
+
+    def __init__(self, *shares: float) -> None:
+        super().__init__(0)  # random(): 0.84, no probe
+        self._shares = list(shares)
+
+    def uniform(self, a: float, b: float) -> float:
+        return a + self._shares.pop(0) * (b - a)
+
+
+async def test_a_job_waiting_for_an_explored_poll_is_polled_once_the_planner_has_learned(
+    omo: FakeOmoCaptcha, client: httpx.AsyncClient
+) -> None:
+    omo.solve_delay = 0.05
+    # Explored at 0.5 and 1.5 × 1 s; one observation is enough (window 1). The first job's answer at 0.5 s
+    # teaches the planner, and the second is then planned as a new job would be (0.5 × 1.05).
+    planner = PollPlanner(1.0, window=1, rng=Scripted(0.0, 1.0, 0.5))
+    solver = OmoCaptchaSolver(client, KEY, fast_options(poll_interval=2.0), planner)
+    loop = asyncio.get_running_loop()
+
+    async def answered_after() -> float:
+        started = loop.time()
+        await solver.solve(IMAGE)
+        return loop.time() - started
+
+    durations = await asyncio.gather(answered_after(), answered_after())
+    assert max(durations) < 1.2  # not at its explored 1.5 s
+    assert sorted(len(job.polls) for job in omo.jobs.values()) == [1, 1]
 
 
 async def test_the_key_never_leaks(

@@ -36,15 +36,25 @@ def polls_needed(delay: float, solve_time: float) -> int:
     return answered((delay,), solve_time)[0]
 
 
-def test_explores_around_the_initial_delay_until_it_has_seen_enough() -> None:
+def test_explores_around_the_initial_delay_until_it_has_seen_enough_on_both_sides() -> None:
     planner = PollPlanner(3.0, rng=random.Random(1))
-    for _ in range(PollPlanner.MIN_OBSERVATIONS - 1):
+    for _ in range(PollPlanner.MIN_OBSERVATIONS):
         (delay,) = planner.first_polls()
         assert 1.5 <= delay <= 4.5
-        planner.record(3.0, ready=True)
-    assert planner.estimate is None
-    planner.record(3.0, ready=True)
-    assert planner.estimate is not None
+        planner.record(2.5, ready=False)  # a stream's first observations come from its earliest polls
+    assert planner.estimate is None  # else 2.5 × SLOWER_STEP: a round of polls late
+    planner.record(3.1, ready=True)
+    assert planner.estimate == pytest.approx(2.8)
+
+
+@pytest.mark.parametrize(("ready", "edge"), [(True, 1.6), (False, 4.4)], ids=["faster", "slower"])
+def test_a_provider_outside_the_whole_exploration_is_learned_at_its_edge(ready: bool, edge: float) -> None:
+    planner = PollPlanner(3.0, rng=random.Random(1))  # explores 1.5 – 4.5 s
+    for _ in range(3 * PollPlanner.MIN_OBSERVATIONS):
+        planner.record(3.0, ready=ready)
+    assert planner.estimate is None  # faster or slower than 3 s: either may be the truth
+    planner.record(edge, ready=ready)
+    assert planner.estimate == pytest.approx(edge if ready else edge * PollPlanner.SLOWER_STEP)
 
 
 def test_one_batch_is_enough_to_find_a_fixed_solve_time() -> None:

@@ -15,7 +15,8 @@ fixed provider time D this converges to D at the jitter's resolution within one 
 spread of solve times it lands near the median.
 
 Delay of a new job's first poll:
-- while fewer than `MIN_OBSERVATIONS` are known: `initial_delay × U(0.5, 1.5)` (exploration);
+- while exploring (see `exploring`): `initial_delay × U(0.5, 1.5)`; a job still waiting for that when
+  the planner has learned is planned again by the solver;
 - afterwards: `t̂ × (1 + MARGIN) × U(0.97, 1.06)`; the small jitter keeps learning;
 - except for `PROBE_SHARE` (4 %) of jobs, polled early at `t̂ × U(0.90, 1.00)` and, if still pending,
   again at the regular delay.
@@ -43,6 +44,15 @@ Where this departs from the plain design, and why (measured by simulating batche
   poll interval later as the provider's documentation suggests: otherwise the answers of the probed
   4 % arrive ~2 s late, and the last answer of a burst is what the team waits for. It costs the same
   one extra poll; the provider's cap on polls per job is untouched.
+- The end of exploration. A stream's or a burst's first observations come from its earliest polls, mostly
+  too early: ended on `MIN_OBSERVATIONS` of them alone, t̂ was often their latest × `SLOWER_STEP`, and
+  every job planned with it, a first poll's worth of a stream, was polled ~0.8 s late. Exploration now ends
+  on both kinds, or on one kind at the range's edge (which a provider outside the range reaches as early),
+  and the jobs still waiting for an explored delay are planned again: else they are polled up to half the
+  initial delay late. Simulated, 30 jobs/s for 60 s with a fixed 3 s solve from a fresh planner, the 95th
+  percentile of lateness over 30 runs: median 0.57 s, worst 0.85 s before; 0.34 s, worst 0.42 s after.
+  Ending on 2 × `MIN_OBSERVATIONS` of one kind instead did as well on a stream, but a 200-photo burst has
+  40 pending first polls before any ready one, and its first polls took 2 per job instead of 1.5.
 - `SLOWER_STEP` (1.25): taking the latest pending poll as it is climbs only by the jitter per round of
   first polls, six rounds to follow a provider going from 3 s to 6 s; stepping past it takes one or two.
 """
@@ -61,6 +71,7 @@ class PollPlanner:
     PROBE_SHARE = 0.04
     PROBE_RANGE = (0.90, 1.00)
     EXPLORATION_RANGE = (0.5, 1.5)
+    EDGE = 0.05  # of the exploration's range
     MIN_DELAY = 0.05
     SLOWER_STEP = 1.25
 
@@ -69,15 +80,31 @@ class PollPlanner:
             raise ValueError("initial_delay and window must be positive")
         self._initial_delay = initial_delay
         self._enough = min(self.MIN_OBSERVATIONS, window)
+        self._learned = False
         self._observations: deque[tuple[float, bool]] = deque(maxlen=window)
         self._rng = rng or random.Random()
         self._estimate: float | None = None
         self._stale = False
 
     @property
+    def exploring(self) -> bool:
+        """Until `MIN_OBSERVATIONS` first polls are known, among them one that found its job ready and one that
+        found it pending, or, of one kind only, one at the edge of the exploration's range (a provider faster
+        or slower than all of it). Once learned, always learned: the window slides on."""
+        if not self._learned and len(self._observations) >= self._enough:
+            ready = [elapsed for elapsed, found_ready in self._observations if found_ready]
+            pending = [elapsed for elapsed, found_ready in self._observations if not found_ready]
+            low, high = (self._initial_delay * share for share in self.EXPLORATION_RANGE)
+            edge = self.EDGE * (high - low)
+            self._learned = bool(ready and pending) or (
+                min(ready) <= low + edge if ready else max(pending) >= high - edge
+            )
+        return not self._learned
+
+    @property
     def estimate(self) -> float | None:
         """The learned solve time t̂, or None while still exploring."""
-        if len(self._observations) < self._enough:
+        if self.exploring:
             return None
         if self._stale:
             self._estimate = self._best_threshold()
@@ -111,6 +138,8 @@ class PollPlanner:
             if seen - poll_interval >= earliest:
                 self.record(seen - poll_interval, ready=False)
             self.record(seen, ready=True)
+        # Answers seen over a whole run, not an exploration's earliest polls: enough of them are enough.
+        self._learned = len(self._observations) >= self._enough
 
     def _best_threshold(self) -> float:
         ordered = sorted(self._observations)

@@ -121,6 +121,7 @@ class OmoCaptchaSolver:
         self._key = api_key
         self._options = options
         self._planner = planner
+        self._learned = asyncio.Event()  # set once the planner has seen enough first polls to plan them
 
     def recall(self, seen_after: Sequence[float]) -> None:
         """Start the poll planner from earlier runs' jobs: how long after creation each answer was seen."""
@@ -136,8 +137,24 @@ class OmoCaptchaSolver:
         created = loop.time()
         if on_job_created is not None:
             await on_job_created(str(wire_id))
-        first_polls = self._planner.first_polls() if self._planner else (self._options.first_poll_delay,)
+        first_polls = await self._plan_first_polls(created)
         return await self._await_result(_Job(wire_id, started, created), first_polls, learn=True)
+
+    async def _plan_first_polls(self, created: float) -> tuple[float, ...]:
+        """A new job's first polls. While the planner explores, the job waits for its explored delay or until
+        the planner has learned, whichever comes first, and in the second case is planned as a later job is:
+        otherwise a new bot's first burst is polled up to half the initial delay after its answers are ready."""
+        planner = self._planner
+        if planner is None:
+            return (self._options.first_poll_delay,)
+        if not planner.exploring:
+            return planner.first_polls()
+        (explored,) = planner.first_polls()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout_at(created + min(explored, self._options.deadline)):
+                await self._learned.wait()
+            return planner.first_polls()
+        return (explored,)
 
     async def resume(self, job_id: str) -> Solution:
         """Poll an existing job from now on: first poll at once (it was created a while ago), same caps."""
@@ -219,6 +236,8 @@ class OmoCaptchaSolver:
                     answered = True
                     if index == 0 and learn and self._planner is not None:
                         self._planner.record(sent_at, ready=not isinstance(status, Pending))
+                        if not self._planner.exploring:
+                            self._learned.set()
                     if isinstance(status, Failed):
                         raise Unsolvable(f"OmoCaptcha gave up on job {job.id} ({status.status})")
                     if not isinstance(status, Pending):
