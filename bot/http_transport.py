@@ -7,7 +7,9 @@ transport (`bench/http_clients.py`). The code keeps httpx's API, timeouts and ex
 
 Errors keep the distinction the callers rely on: `ConnectError` and `ConnectTimeout` only when the
 request cannot have left (no connection, or none free in time), so a paid call may be retried;
-anything that fails after sending is a read or protocol error.
+anything that fails after sending is a read or protocol error. That is why this is not the `httpx-aiohttp`
+package, which does the same otherwise: its mapping turns a connection dropped after sending into a
+`ConnectTimeout`, and the OmoCaptcha client would then pay for a second `createJob`.
 """
 
 from __future__ import annotations

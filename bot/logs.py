@@ -28,5 +28,5 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     # httpx logs every request URL at INFO, and Telegram URLs carry the bot token; they are
     # also one line per long poll. Scrubbed anyway, but only worth reading when debugging.
     if level != "DEBUG":
-        for noisy in ("httpx", "apscheduler", "alembic"):
+        for noisy in ("httpx", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/captcha-bot.sqlite3"
 
@@ -104,6 +106,19 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite(cls, value: str) -> str:
+        # bot/db/ writes with SQLite's upserts and takes SQLite's write lock; another database would fail at the
+        # first photo instead of here. The URL is not echoed: another database's may hold a password.
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError("not a database URL (sqlite+aiosqlite:///data/captcha-bot.sqlite3, say)") from None
+        if driver != "sqlite+aiosqlite":
+            raise ValueError(f"{driver} is not supported; the bot keeps its data in SQLite (sqlite+aiosqlite:///…)")
+        return value
+
     @field_validator("timezone", mode="before")
     @classmethod
     def _zone(cls, value: Any) -> Any:
@@ -161,12 +176,9 @@ class Settings(BaseSettings):
         return self.proxy_url.get_secret_value() if self.proxy_url else None
 
     def sqlite_path(self) -> Path | None:
-        """The database file, when the database is SQLite on disk."""
-        prefix = "sqlite+aiosqlite:///"
-        if not self.database_url.startswith(prefix):
-            return None
-        path = self.database_url.removeprefix(prefix).split("?", 1)[0]
-        return None if path in ("", ":memory:") else Path(path)
+        """The database file, unless the database is in memory."""
+        path = make_url(self.database_url).database
+        return None if path in (None, "", ":memory:") else Path(path)
 
 
 class SettingsError(Exception):

@@ -47,6 +47,11 @@ def test_the_solver_defaults_to_auto_only_with_a_key() -> None:
         ({"timezone": "Mars/Olympus"}, "TIMEZONE: unknown time zone 'Mars/Olympus'"),
         ({"solver": "omocaptcha"}, "SOLVER=omocaptcha needs OMOCAPTCHA_API_KEY"),
         ({"omocaptcha_max_polls": 50}, "OMOCAPTCHA_MAX_POLLS: Input should be less than or equal to 20"),
+        (
+            {"database_url": "postgresql+asyncpg://bot:pa55word@db/captcha"},
+            "DATABASE_URL: postgresql+asyncpg is not supported; the bot keeps its data in SQLite",
+        ),
+        ({"database_url": "data/captcha-bot.sqlite3"}, "DATABASE_URL: not a database URL"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_setting(values: dict[str, object], message: str) -> None:
@@ -54,3 +59,4 @@ def test_a_bad_value_is_one_line_naming_the_setting(values: dict[str, object], m
         load_settings(_env_file=None, **values)
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
+    assert "pa55word" not in str(error.value)

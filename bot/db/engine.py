@@ -34,16 +34,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    if settings.database_url.startswith("sqlite"):
-        # One connection: SQLite takes one writer at a time anyway, and queueing for the pool in
-        # asyncio is fair and instant, while writers on separate connections wait in SQLite's busy
-        # handler, which sleeps in steps of up to 100 ms.
-        engine = create_async_engine(settings.database_url, pool_size=1, max_overflow=0, pool_timeout=60)
-    else:
-        engine = create_async_engine(settings.database_url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+    # One connection: SQLite takes one writer at a time anyway, and queueing for the pool in
+    # asyncio is fair and instant, while writers on separate connections wait in SQLite's busy
+    # handler, which sleeps in steps of up to 100 ms.
+    engine = create_async_engine(settings.database_url, pool_size=1, max_overflow=0, pool_timeout=60)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
 
 
