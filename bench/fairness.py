@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.throughput import bench_env, distinct_image, polling_bot, run_batch
 from tests.e2e.harness import replies_to
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 WARM_UP_USERS, WARM_UP_PHOTOS = 50, 4
 

@@ -33,9 +33,9 @@ from bench.throughput import distinct_image, percentile
 from tests.e2e.images import sample_screenshot
 from tests.e2e.process import bot_process, telegram_environment
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_messages import SentMessage
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_server import MESSAGES, FakeTelegram
+from tests.fakes.telegram.messages import SentMessage
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.server import MESSAGES, FakeTelegram
 
 ANSWER = re.compile(r"➡️ \d+ px")
 NAMED = re.compile(r"👤 (.+?) · \d\d:\d\d:\d\d\n➡️")

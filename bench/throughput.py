@@ -34,10 +34,10 @@ from tests.e2e.bursts import paid_env
 from tests.e2e.harness import replies_to
 from tests.e2e.process import bot_process
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_messages import SentMessage
-from tests.fakes.telegram_objects import User
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.messages import SentMessage
+from tests.fakes.telegram.objects import User
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.server import FakeTelegram
 
 
 def distinct_image(index: int) -> bytes:

@@ -6,7 +6,7 @@ import pytest
 from aiohttp import web
 
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from tests.e2e.harness import ledger_mismatches, replies_to
 from tests.e2e.images import plain_png
 from tests.e2e.process import bot_process, telegram_environment
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_messages import SentMessage
-from tests.fakes.telegram_objects import User
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.messages import SentMessage
+from tests.fakes.telegram.objects import User
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.server import FakeTelegram
 
 INITIAL_TOKENS = 5
 ANSWER = "➡️ 100 px"

@@ -14,9 +14,9 @@ from bot.runtime import Runtime
 from bot.services.accounts import Accounts
 from bot.settings import Settings, load_settings
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_messages import Predicate
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.messages import Predicate
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.server import FakeTelegram
 
 
 def replies_to(message: JSONDict, *, settled: bool = False) -> Predicate:

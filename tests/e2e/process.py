@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 # Only what the bot needs: a developer's settings must not leak in.
 _KEEP = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")

@@ -10,9 +10,9 @@ from typing import Any
 from tests.e2e.harness import bot_settings, paid_solver, replies_to, running_bot
 from tests.e2e.images import plain_png
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_objects import User
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.objects import User
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.server import FakeTelegram
 
 ANSWER = "➡️ 100 px"
 STRANGER_LINE = "🔒 Sorry, I only solve puzzles for the members of my team's group. Ask @boss to let you in."

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.bursts import Burst, Killer, paid_bot_env, run_and_restart
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 Arm = Callable[[Burst, Killer], None]
 

@@ -17,10 +17,10 @@ from tests.e2e.images import as_jpeg, plain_png, sample_screenshot
 from tests.e2e.process import run_cli_async
 from tests.e2e.test_process import telegram_env
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_callbacks import Toast, buttons
-from tests.fakes.telegram_messages import SentMessage
-from tests.fakes.telegram_objects import User
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.callbacks import Toast, buttons
+from tests.fakes.telegram.messages import SentMessage
+from tests.fakes.telegram.objects import User
+from tests.fakes.telegram.server import FakeTelegram
 
 WORKED, WRONG = "✅ It worked", "❌ Wrong"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tests.e2e.harness import bot_settings, replies_to, running_bot
 from tests.e2e.images import sample_screenshot
-from tests.fakes.telegram_callbacks import buttons
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.callbacks import buttons
+from tests.fakes.telegram.server import FakeTelegram
 
 TELEGRAMS_LIMITS = {  # the bot's settings as they are by default, not lifted as for the other tests
     "telegram_max_messages_per_chat_per_second": 1,

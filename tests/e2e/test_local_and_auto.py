@@ -14,7 +14,7 @@ from tests.e2e.harness import bot_settings, paid_solver, replies_to, running_bot
 from tests.e2e.images import SAMPLE_OFFSET, as_jpeg, plain_png, sample_screenshot
 from tests.e2e.process import bot_environment, run_cli
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 from tests.generators.samples import SAMPLE_PUZZLE_WIDTH, sample_in_phone_photo
 
 MESSAGE_CALLS = {"sendChatAction", "sendMessage", "sendPhoto", "editMessageText", "deleteMessage"}

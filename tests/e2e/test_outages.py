@@ -17,7 +17,7 @@ from tests.e2e.harness import bot_settings, ledger_mismatches, paid_solver, repl
 from tests.e2e.images import plain_png
 from tests.e2e.process import bot_process
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_server import FakeTelegram, Outage
+from tests.fakes.telegram.server import FakeTelegram, Outage
 
 OUTAGE = 20.0  # seconds: longer than any retry inside one delivery attempt
 RECOVERED_WITHIN = 5.0

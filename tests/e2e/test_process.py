@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.e2e.harness import ledger_mismatches, replies_to
 from tests.e2e.process import bot_environment, bot_process, run_cli, run_cli_async, telegram_environment
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 
 def telegram_env(tg: FakeTelegram, database: Path) -> dict[str, str]:

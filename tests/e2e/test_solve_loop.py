@@ -11,10 +11,10 @@ import pytest
 from tests.e2e.harness import bot_settings, paid_solver, replies_to, running_bot
 from tests.e2e.images import as_jpeg, plain_png
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha, Fault
-from tests.fakes.telegram_messages import SentMessage
-from tests.fakes.telegram_objects import Chat, User
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.messages import SentMessage
+from tests.fakes.telegram.objects import Chat, User
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.server import FakeTelegram
 
 IMAGE = plain_png()
 

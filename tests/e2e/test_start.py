@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.e2e.harness import bot_settings, replies_to, running_bot
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 
 async def test_start_answers_in_the_senders_language(tg: FakeTelegram, tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 from tests.e2e.harness import RunningBot, bot_settings, paid_solver, replies_to, running_bot
 from tests.e2e.images import plain_png
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_messages import SentMessage
-from tests.fakes.telegram_objects import User
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.messages import SentMessage
+from tests.fakes.telegram.objects import User
+from tests.fakes.telegram.server import FakeTelegram
 
 
 @asynccontextmanager

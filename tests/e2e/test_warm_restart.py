@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.e2e.harness import bot_settings, paid_solver, replies_to, running_bot
 from tests.e2e.images import plain_png
 from tests.fakes.omocaptcha_server import FakeOmoCaptcha
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.server import FakeTelegram
 
 
 async def test_after_a_restart_the_first_jobs_are_polled_as_a_warm_bot_polls_them(

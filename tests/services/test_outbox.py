@@ -24,8 +24,8 @@ from bot.services.flood import FloodLimits, FloodPlan
 from bot.services.outbox import Outbox
 from bot.settings import Settings
 from bot.texts import EN
-from tests.fakes.telegram_callbacks import buttons
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.callbacks import buttons
+from tests.fakes.telegram.server import FakeTelegram
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tests.fakes.telegram_params import JSONDict, bad_request
+from tests.fakes.telegram.params import JSONDict, bad_request
 
 ChatType = Literal["private", "group", "supergroup"]
 MemberStatus = Literal["creator", "administrator", "member", "restricted", "left", "kicked"]

@@ -7,12 +7,12 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 
-from tests.fakes.telegram_files import FileStore, image_size
-from tests.fakes.telegram_markup import visible_text
-from tests.fakes.telegram_messages import MessageStore, SentMessage
-from tests.fakes.telegram_objects import Chat, Directory, command_entities, member_payload
-from tests.fakes.telegram_params import ApiError, JSONDict, Params, Upload, bad_request
-from tests.fakes.telegram_updates import UpdateQueue
+from tests.fakes.telegram.files import FileStore, image_size
+from tests.fakes.telegram.markup import visible_text
+from tests.fakes.telegram.messages import MessageStore, SentMessage
+from tests.fakes.telegram.objects import Chat, Directory, command_entities, member_payload
+from tests.fakes.telegram.params import ApiError, JSONDict, Params, Upload, bad_request
+from tests.fakes.telegram.updates import UpdateQueue
 
 Method = Callable[[Params], Awaitable[object]]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes.telegram_flood import TELEGRAM_LIMITS, FloodControl, FloodLimits
+from tests.fakes.telegram.flood import TELEGRAM_LIMITS, FloodControl, FloodLimits
 
 ALICE, BOB, TEAM = 100_001, 100_002, -1_000_000_000_001
 

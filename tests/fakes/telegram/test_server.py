@@ -15,9 +15,9 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from tests.fakes.telegram_flood import FloodLimits
-from tests.fakes.telegram_params import Upload
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram.flood import FloodLimits
+from tests.fakes.telegram.params import Upload
+from tests.fakes.telegram.server import FakeTelegram
 
 App = Application[Any, Any, Any, Any, Any, Any]
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from tests.fakes.telegram_params import JSONDict, bad_request
+from tests.fakes.telegram.params import JSONDict, bad_request
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # bots may download files up to 20 MB
 PHOTO_SCALES = (0.25, 0.5, 1.0)  # smallest first, as Telegram lists them; the last is the original

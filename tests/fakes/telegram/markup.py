@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.fakes.telegram_params import bad_request
+from tests.fakes.telegram.params import bad_request
 
 _HTML_TAGS = frozenset(
     {

@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.fakes.telegram_objects import Chat, User
-from tests.fakes.telegram_params import JSONDict
-from tests.fakes.telegram_watch import Watch
+from tests.fakes.telegram.objects import Chat, User
+from tests.fakes.telegram.params import JSONDict
+from tests.fakes.telegram.watch import Watch
 
 
 @dataclass(slots=True)

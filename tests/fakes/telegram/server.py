@@ -36,15 +36,15 @@ from typing import Literal, Self
 
 from aiohttp import web
 
-from tests.fakes.telegram_callbacks import CallbackQueries
-from tests.fakes.telegram_files import FileStore
-from tests.fakes.telegram_flood import TELEGRAM_LIMITS, Clock, FloodControl, FloodLimits
-from tests.fakes.telegram_messages import MessageStore, Predicate, SentMessage
-from tests.fakes.telegram_methods import BotApi
-from tests.fakes.telegram_objects import Chat, Directory, MemberStatus, User, command_entities, has_command_for
-from tests.fakes.telegram_params import ApiError, JSONDict, Params, read_params
-from tests.fakes.telegram_updates import UpdateQueue
-from tests.fakes.telegram_watch import Watch
+from tests.fakes.telegram.callbacks import CallbackQueries
+from tests.fakes.telegram.files import FileStore
+from tests.fakes.telegram.flood import TELEGRAM_LIMITS, Clock, FloodControl, FloodLimits
+from tests.fakes.telegram.messages import MessageStore, Predicate, SentMessage
+from tests.fakes.telegram.methods import BotApi
+from tests.fakes.telegram.objects import Chat, Directory, MemberStatus, User, command_entities, has_command_for
+from tests.fakes.telegram.params import ApiError, JSONDict, Params, read_params
+from tests.fakes.telegram.updates import UpdateQueue
+from tests.fakes.telegram.watch import Watch
 
 DOWNLOAD = "downloadFile"  # the name file downloads are recorded, and can be made to fail, under
 _MAX_UPLOAD = 64 * 1024 * 1024

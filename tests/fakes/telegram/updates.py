@@ -6,7 +6,7 @@ import asyncio
 import bisect
 from dataclasses import dataclass
 
-from tests.fakes.telegram_params import ApiError, JSONDict
+from tests.fakes.telegram.params import ApiError, JSONDict
 
 _CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 # Kinds Telegram leaves out unless allowed_updates names them.

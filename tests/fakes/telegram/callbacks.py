@@ -12,12 +12,12 @@ import copy
 import time
 from dataclasses import dataclass
 
-from tests.fakes.telegram_messages import MessageStore, SentMessage
-from tests.fakes.telegram_methods import _NOT_MODIFIED, Method, editable
-from tests.fakes.telegram_objects import Directory, User
-from tests.fakes.telegram_params import JSONDict, Params, bad_request
-from tests.fakes.telegram_updates import UpdateQueue
-from tests.fakes.telegram_watch import Watch
+from tests.fakes.telegram.messages import MessageStore, SentMessage
+from tests.fakes.telegram.methods import _NOT_MODIFIED, Method, editable
+from tests.fakes.telegram.objects import Directory, User
+from tests.fakes.telegram.params import JSONDict, Params, bad_request
+from tests.fakes.telegram.updates import UpdateQueue
+from tests.fakes.telegram.watch import Watch
 
 MAX_TOAST = 200
 _TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
