@@ -31,20 +31,18 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.handlers.admin import grant_command, ledger_command, stats_command, users_command
 from bot.handlers.alerts import AdminAlarm
+from bot.handlers.commands import COMMANDS
 from bot.handlers.context import INBOX_KEY, PHOTOS_KEY, RUNTIME_KEY, WATCH_KEY
 from bot.handlers.errors import on_error
 from bot.handlers.feedback import on_report_press
 from bot.handlers.flood_gate import FloodGate
-from bot.handlers.member import balance_command, usage_command
 from bot.handlers.menu import publish_menu
 from bot.handlers.polling import UpdateFeed, mark_handled
 from bot.handlers.render import AnswerUnits, Renderer
 from bot.handlers.report_buttons import PATTERN as REPORT_PRESS
 from bot.handlers.report_buttons import ReportButtons
-from bot.handlers.solve import on_image_message, on_other_private_message, on_solve_command
-from bot.handlers.start import help_command
+from bot.handlers.solve import on_image_message, on_other_private_message
 from bot.handlers.telegram_chat import TelegramChat
 from bot.runtime import Runtime, open_runtime
 from bot.services.admission import Admission
@@ -96,14 +94,9 @@ def build_application(settings: Settings, plan: FloodPlan) -> BotApplication:
         .build()
     )
     new_messages = filters.UpdateType.MESSAGE
-    application.add_handler(CommandHandler(["start", "help"], help_command, filters=new_messages))
-    application.add_handler(CommandHandler("solve", on_solve_command, filters=new_messages))
-    application.add_handler(CommandHandler("balance", balance_command, filters=new_messages))
-    application.add_handler(CommandHandler("usage", usage_command, filters=new_messages))
-    application.add_handler(CommandHandler("grant", grant_command, filters=new_messages))
-    application.add_handler(CommandHandler("users", users_command, filters=new_messages))
-    application.add_handler(CommandHandler("stats", stats_command, filters=new_messages))
-    application.add_handler(CommandHandler("ledger", ledger_command, filters=new_messages))
+    for command in COMMANDS:
+        names = (command.name, *command.aliases)
+        application.add_handler(CommandHandler(names, command.callback, filters=new_messages))
     application.add_handler(MessageHandler(new_messages & (filters.PHOTO | filters.Document.ALL), on_image_message))
     # Last in its group: whatever a private chat sends that no handler above takes gets the hint.
     private_rest = new_messages & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL

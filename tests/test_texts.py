@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from bot.errors import ErrorCode
+from bot.handlers.commands import COMMANDS
 from bot.solver import base
 from bot.texts import EN, VI, Texts, pick_language
 
@@ -21,6 +22,11 @@ def test_every_error_code_is_explained_and_its_text_can_be_filled_in(t: Texts) -
     assert t.problems.keys() == set(ErrorCode)
     for text in t.problems.values():
         assert text.format(price=1, balance=0, ask_admin="", ask_access="", size_mb=25.0, limit=20, wait=30).strip()
+
+
+@pytest.mark.parametrize("t", [EN, VI], ids=["en", "vi"])
+def test_every_command_has_its_line_in_the_menu_and_nothing_else_has(t: Texts) -> None:
+    assert t.commands.keys() == {command.name for command in COMMANDS}
 
 
 def test_every_solver_error_has_a_code_of_its_own() -> None:

@@ -7,13 +7,14 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
+from bot.handlers.commands import COMMANDS
 from bot.services.accounts import Accounts
 from bot.texts import Language, pick_language, texts
 
 log = logging.getLogger(__name__)
 
-MEMBER_COMMANDS = ("solve", "balance", "usage", "help")
-ADMIN_COMMANDS = ("grant", "users", "stats", "ledger")
+MEMBER_COMMANDS = tuple(command.name for command in COMMANDS if not command.admin)
+ADMIN_COMMANDS = tuple(command.name for command in COMMANDS if command.admin)
 
 
 def _menu(language: Language, names: tuple[str, ...]) -> list[BotCommand]:
