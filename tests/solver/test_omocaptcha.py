@@ -312,6 +312,13 @@ async def test_the_planner_learns_from_every_first_poll(omo: FakeOmoCaptcha, cli
     assert max(solution.polls for solution in solutions) <= 3
 
 
+async def seconds_to_answer(solver: OmoCaptchaSolver) -> float:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await solver.solve(IMAGE)
+    return loop.time() - started
+
+
 class Scripted(random.Random):
     """Draws the given shares of each uniform range, in order."""
 
@@ -331,16 +338,22 @@ async def test_a_job_waiting_for_an_explored_poll_is_polled_once_the_planner_has
     # teaches the planner, and the second is then planned as a new job would be (0.5 × 1.05).
     planner = PollPlanner(1.0, window=1, rng=Scripted(0.0, 1.0, 0.5))
     solver = OmoCaptchaSolver(client, KEY, fast_options(poll_interval=2.0), planner)
-    loop = asyncio.get_running_loop()
-
-    async def answered_after() -> float:
-        started = loop.time()
-        await solver.solve(IMAGE)
-        return loop.time() - started
-
-    durations = await asyncio.gather(answered_after(), answered_after())
+    durations = await asyncio.gather(seconds_to_answer(solver), seconds_to_answer(solver))
     assert max(durations) < 1.2  # not at its explored 1.5 s
     assert sorted(len(job.polls) for job in omo.jobs.values()) == [1, 1]
+
+
+async def test_an_explored_poll_too_early_is_followed_up_once_the_planner_has_learned(
+    omo: FakeOmoCaptcha, client: httpx.AsyncClient
+) -> None:
+    omo.solve_delay = 0.8
+    # Explored at 0.5 s (too early) and 1.0 s (ready); with a window of 2 these teach the planner (t̂ 0.75 s),
+    # and the first job's next poll comes then, its planned 0.8 s having passed, not a poll interval (2 s) later.
+    planner = PollPlanner(1.0, window=2, rng=Scripted(0.0, 0.5, 0.5))
+    solver = OmoCaptchaSolver(client, KEY, fast_options(poll_interval=2.0), planner)
+    durations = await asyncio.gather(seconds_to_answer(solver), seconds_to_answer(solver))
+    assert max(durations) < 2.0
+    assert sorted(len(job.polls) for job in omo.jobs.values()) == [1, 2]
 
 
 async def test_the_key_never_leaks(

@@ -15,7 +15,7 @@ import base64
 import contextlib
 import itertools
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -48,6 +48,7 @@ from bot.solver.omocaptcha.poll_planner import PollPlanner
 logger = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 32
+Delays = AsyncGenerator[float, None]  # seconds from a job's creation, each asked for when the poll before is done
 # Failures after which the request cannot have reached the provider, so a retry cannot pay twice.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -137,31 +138,39 @@ class OmoCaptchaSolver:
         created = loop.time()
         if on_job_created is not None:
             await on_job_created(str(wire_id))
-        first_polls = await self._plan_first_polls(created)
-        return await self._await_result(_Job(wire_id, started, created), first_polls, learn=True)
+        return await self._await_result(_Job(wire_id, started, created), self._first_polls(created), learn=True)
 
-    async def _plan_first_polls(self, created: float) -> tuple[float, ...]:
-        """A new job's first polls. While the planner explores, the job waits for its explored delay or until
-        the planner has learned, whichever comes first, and in the second case is planned as a later job is:
-        otherwise a new bot's first burst is polled up to half the initial delay after its answers are ready."""
+    async def _first_polls(self, created: float) -> Delays:
+        """A new job's first polls, as delays from its creation: the planner's. While the planner explores, its
+        explored poll and, should that find the job pending, the next one, unless the planner learns before
+        either: then the planner's. Else a new bot's first burst is polled up to half the initial delay after its
+        answers are ready, or a whole poll interval after an explored poll that came too early."""
         planner = self._planner
         if planner is None:
-            return (self._options.first_poll_delay,)
-        if not planner.exploring:
-            return planner.first_polls()
-        (explored,) = planner.first_polls()
+            yield self._options.first_poll_delay
+            return
+        if planner.exploring:
+            (explored,) = planner.first_polls()
+            if not await self._learned_by(created + explored):
+                yield explored  # asked for more only when that poll did not find the answer
+                if not await self._learned_by(created + explored + self._options.poll_interval):
+                    return
+        for delay in planner.first_polls():
+            yield delay
+
+    async def _learned_by(self, when: float) -> bool:
+        """Whether the planner has learned by the time `when` on the loop's clock, waiting until then at most."""
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout_at(created + min(explored, self._options.deadline)):
+            async with asyncio.timeout_at(when):
                 await self._learned.wait()
-            return planner.first_polls()
-        return (explored,)
+        return self._learned.is_set()
 
     async def resume(self, job_id: str) -> Solution:
         """Poll an existing job from now on: first poll at once (it was created a while ago), same caps."""
         now = asyncio.get_running_loop().time()
         # The provider sent the id as a number; it gets it back as one.
         wire_id = int(job_id) if job_id.isascii() and job_id.isdigit() else job_id
-        return await self._await_result(_Job(wire_id, now, now), (0.0,), learn=False)
+        return await self._await_result(_Job(wire_id, now, now), _at_once(), learn=False)
 
     async def balance(self) -> Decimal:
         response = await self._post("getBalance", {"api_token": self._key}, action="getBalance")
@@ -194,7 +203,7 @@ class OmoCaptchaSolver:
         logger.warning("OmoCaptcha createJob: %s; giving up after %d tries", failure, attempt + 1)
         raise ProviderUnavailable(f"OmoCaptcha createJob: {failure} after {attempt + 1} tries")
 
-    async def _await_result(self, job: _Job, first_polls: tuple[float, ...], *, learn: bool) -> Solution:
+    async def _await_result(self, job: _Job, first_polls: Delays, *, learn: bool) -> Solution:
         loop = asyncio.get_running_loop()
         outcome = "interrupted"  # cancelled, unless a bug escaped
         try:
@@ -216,15 +225,18 @@ class OmoCaptchaSolver:
             polls=job.polls,
         )
 
-    async def _poll_until_answer(self, job: _Job, first_polls: tuple[float, ...], *, learn: bool) -> tuple[int, str]:
+    async def _poll_until_answer(self, job: _Job, first_polls: Delays, *, learn: bool) -> tuple[int, str]:
         options, loop = self._options, asyncio.get_running_loop()
-        schedule = _poll_schedule(first_polls, options.poll_interval, options.deadline)
         answered, failure = False, None
         # The deadline also cuts short a poll still in flight when it passes.
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout_at(job.t0 + options.deadline):
-                for index, due in enumerate(itertools.islice(schedule, options.max_polls)):
+            async with (
+                asyncio.timeout_at(job.t0 + options.deadline),
+                contextlib.aclosing(_poll_schedule(first_polls, options.poll_interval, options.deadline)) as schedule,
+            ):
+                while job.polls < options.max_polls and (due := await anext(schedule, None)) is not None:
                     await asyncio.sleep(job.t0 + due - loop.time())
+                    first = job.polls == 0
                     job.polls += 1
                     sent_at = loop.time() - job.t0
                     try:
@@ -234,7 +246,7 @@ class OmoCaptchaSolver:
                         logger.warning("OmoCaptcha job %s poll %d: %s", job.id, job.polls, exc)
                         continue
                     answered = True
-                    if index == 0 and learn and self._planner is not None:
+                    if first and learn and self._planner is not None:
                         self._planner.record(sent_at, ready=not isinstance(status, Pending))
                         if not self._planner.exploring:
                             self._learned.set()
@@ -263,13 +275,21 @@ class OmoCaptchaSolver:
         return response
 
 
-def _poll_schedule(first_polls: tuple[float, ...], interval: float, deadline: float) -> Iterator[float]:
-    """Delays from job creation: the planned first polls, then one every `interval`, up to the deadline."""
-    leading = [min(delay, deadline) for delay in first_polls]
-    for due in itertools.chain(leading, (leading[-1] + step * interval for step in itertools.count(1))):
-        if due > deadline:
+async def _poll_schedule(first_polls: Delays, interval: float, deadline: float) -> Delays:
+    """Delays from job creation: the first polls, then one every `interval` after the last, up to the deadline."""
+    last = 0.0
+    async with contextlib.aclosing(first_polls):
+        async for delay in first_polls:
+            last = min(delay, deadline)
+            yield last
+    for step in itertools.count(1):
+        if (due := last + step * interval) > deadline:
             return
         yield due
+
+
+async def _at_once() -> Delays:
+    yield 0.0
 
 
 def _is_overloaded(response: httpx.Response) -> bool:
