@@ -330,30 +330,33 @@ class Scripted(random.Random):
         return a + self._shares.pop(0) * (b - a)
 
 
-async def test_a_job_waiting_for_an_explored_poll_is_polled_once_the_planner_has_learned(
-    omo: FakeOmoCaptcha, client: httpx.AsyncClient
+@pytest.mark.parametrize(
+    ("solve_delay", "window", "shares", "within", "polls"),
+    [
+        # Explored at 0.5 and 1.5 × 1 s; one observation is enough (window 1). The first job's answer at 0.5 s
+        # teaches the planner, and the second is then planned as a new job would be (0.5 × 1.05), not at 1.5 s.
+        (0.05, 1, (0.0, 1.0, 0.5), 1.2, [1, 1]),
+        # Explored at 0.5 s (too early) and 1.0 s (ready); with a window of 2 these teach the planner (t̂ 0.75 s),
+        # and the first job's next poll comes then, its planned 0.8 s having passed, not a poll interval later.
+        (0.8, 2, (0.0, 0.5, 0.5), 2.0, [1, 2]),
+    ],
+    ids=["waiting for its explored poll", "after an explored poll too early"],
+)
+async def test_a_job_planned_while_exploring_is_polled_as_planned_once_the_planner_has_learned(
+    omo: FakeOmoCaptcha,
+    client: httpx.AsyncClient,
+    solve_delay: float,
+    window: int,
+    shares: tuple[float, ...],
+    within: float,
+    polls: list[int],
 ) -> None:
-    omo.solve_delay = 0.05
-    # Explored at 0.5 and 1.5 × 1 s; one observation is enough (window 1). The first job's answer at 0.5 s
-    # teaches the planner, and the second is then planned as a new job would be (0.5 × 1.05).
-    planner = PollPlanner(1.0, window=1, rng=Scripted(0.0, 1.0, 0.5))
+    omo.solve_delay = solve_delay
+    planner = PollPlanner(1.0, window=window, rng=Scripted(*shares))
     solver = OmoCaptchaSolver(client, KEY, fast_options(poll_interval=2.0), planner)
     durations = await asyncio.gather(seconds_to_answer(solver), seconds_to_answer(solver))
-    assert max(durations) < 1.2  # not at its explored 1.5 s
-    assert sorted(len(job.polls) for job in omo.jobs.values()) == [1, 1]
-
-
-async def test_an_explored_poll_too_early_is_followed_up_once_the_planner_has_learned(
-    omo: FakeOmoCaptcha, client: httpx.AsyncClient
-) -> None:
-    omo.solve_delay = 0.8
-    # Explored at 0.5 s (too early) and 1.0 s (ready); with a window of 2 these teach the planner (t̂ 0.75 s),
-    # and the first job's next poll comes then, its planned 0.8 s having passed, not a poll interval (2 s) later.
-    planner = PollPlanner(1.0, window=2, rng=Scripted(0.0, 0.5, 0.5))
-    solver = OmoCaptchaSolver(client, KEY, fast_options(poll_interval=2.0), planner)
-    durations = await asyncio.gather(seconds_to_answer(solver), seconds_to_answer(solver))
-    assert max(durations) < 2.0
-    assert sorted(len(job.polls) for job in omo.jobs.values()) == [1, 2]
+    assert max(durations) < within
+    assert sorted(len(job.polls) for job in omo.jobs.values()) == polls
 
 
 async def test_the_key_never_leaks(
