@@ -63,6 +63,18 @@ class OpenJob:
 
 
 @dataclass(frozen=True, slots=True)
+class _Closing:
+    """A request that a settlement closes: the photo's job, how it ended, and what goes back to its sender."""
+
+    index: int  # among the settlements of the transaction
+    job: Job
+    outcome: Outcome
+    answered_at: datetime
+    user_id: int
+    refund: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Owed:
     """A message decided in a step, written with the others of its transaction."""
 
@@ -252,39 +264,41 @@ class Bookkeeper:
     ) -> list[OutgoingMessage | None]:
         # Read and closed in this one write transaction: nothing else can close them in between.
         still_open = await open_among(session, {job.request_id for job, _, _ in closings})
-        closing: list[tuple[int, Job, Outcome, int, int]] = []  # (index, job, outcome, user id, refund)
-        for index, (job, outcome, _) in enumerate(closings):
+        closing: list[_Closing] = []
+        for index, (job, outcome, answered_at) in enumerate(closings):
             charged = still_open.pop(job.request_id, None)
             if charged is None:  # closed before (or earlier in this batch): settled there
                 continue
             kept = self._prices.of(outcome.backend) if isinstance(outcome, Solution) else 0
-            closing.append((index, job, outcome, charged.user_id, max(charged.tokens_charged - kept, 0)))
+            refund = max(charged.tokens_charged - kept, 0)
+            closing.append(_Closing(index, job, outcome, answered_at, charged.user_id, refund))
         await update_requests(
             session,
             [
-                {"request_id": job.request_id, "answered_at": closings[index][2], **_final_columns(outcome)}
-                for index, job, outcome, _, _ in closing
+                {"request_id": c.job.request_id, "answered_at": c.answered_at, **_final_columns(c.outcome)}
+                for c in closing
             ],
         )
         refunds = [
-            BalanceChange(user_id, refund, LedgerReason.REFUND, "bot", job.request_id, _refund_note(outcome))
-            for _, job, outcome, user_id, refund in closing
-            if refund
+            BalanceChange(c.user_id, c.refund, LedgerReason.REFUND, "bot", c.job.request_id, _refund_note(c.outcome))
+            for c in closing
+            if c.refund
         ]
         await change_balances(session, refunds)  # a refund cannot take a balance below zero
-        balances = await current_balances(session, {user_id for _, _, _, user_id, _ in closing})
+        balances = await current_balances(session, {c.user_id for c in closing})
         owed: dict[int, _Owed] = {}
-        for index, job, outcome, user_id, refund in closing:
-            if outcome is ErrorCode.CHAT_GONE:  # nobody to tell
+        for c in closing:
+            if c.outcome is ErrorCode.CHAT_GONE:  # nobody to tell
                 continue
+            job, outcome = c.job, c.outcome
             notice: Notice
             reports: tuple[int, ...] = ()
             if isinstance(outcome, Solution):
-                notice = Answered(job.language, outcome, balances[user_id], job.downscaled_photo)
+                notice = Answered(job.language, outcome, balances[c.user_id], job.downscaled_photo)
                 reports = (job.request_id,)
             else:
-                notice = NotAnswered(job.language, outcome, Refund(refund, balances[user_id]))
-            owed[index] = _Owed(job.chat_id, job.message_id, job.placeholder, job.request_id, notice, reports)
+                notice = NotAnswered(job.language, outcome, Refund(c.refund, balances[c.user_id]))
+            owed[c.index] = _Owed(job.chat_id, job.message_id, job.placeholder, job.request_id, notice, reports)
         messages = dict(zip(owed, await self._owe(session, list(owed.values())), strict=True))
         return [messages.get(index) for index in range(len(closings))]
 
