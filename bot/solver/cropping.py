@@ -63,8 +63,10 @@ class CroppingSolver:
 
     async def _measure(self, image: bytes, answered: asyncio.Future[Solution]) -> Box | None:
         """Where the puzzle is, measured while the provider works, once the photos sent with this one have
-        reached it too (MEASURE_AFTER), or as soon as its answer comes."""
+        reached it too (MEASURE_AFTER), or as soon as its answer comes; not at all when the provider failed first."""
         await asyncio.wait([answered], timeout=MEASURE_AFTER)
+        if answered.done() and (answered.cancelled() or answered.exception() is not None):
+            return None  # no answer to give units to; the failure is already on its way to the member
         async with self._measuring:
             return await asyncio.to_thread(puzzle_in, image)
 
