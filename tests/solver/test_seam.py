@@ -7,10 +7,10 @@ import numpy as np
 from bot.solver.local.edges import FloatArray
 from bot.solver.local.scan import Placement
 from bot.solver.local.seam import FITS, NEUTRAL, seam_mismatch
-from bot.solver.local.shape import PieceShape
+from bot.solver.local.shape import Knob, PieceShape
 
 SIZE = 48.0  # the body's side at the normal scale
-SHAPE = PieceShape(SIZE, ("flat", "knob", "flat", "socket"), 0.165 * SIZE)
+SHAPE = PieceShape(SIZE, ("flat", "knob", "flat", "socket"), (Knob(0.165 * SIZE),) * 4)
 PIECE = Placement(12.0, 70.0, 1.0, 0.0)
 GAP = Placement(260.0, 70.0, 1.0, 0.0)
 

@@ -8,10 +8,10 @@ import numpy.typing as npt
 from bot.solver.local.edges import FloatArray
 from bot.solver.local.scan import Placement
 from bot.solver.local.shading import NO_LEAD, shading_lead, shading_profile
-from bot.solver.local.shape import SIDE_FRAMES, PieceShape
+from bot.solver.local.shape import SIDE_FRAMES, Knob, PieceShape
 
 SIZE = 48.0  # the body's side at the normal scale
-SHAPE = PieceShape(SIZE, ("flat", "knob", "flat", "socket"), 0.165 * SIZE)
+SHAPE = PieceShape(SIZE, ("flat", "knob", "flat", "socket"), (Knob(0.165 * SIZE),) * 4)
 PIECE = Placement(12.0, 70.0, 1.0, 0.0)
 GAP = Placement(260.0, 70.0, 1.0, 0.0)
 
@@ -21,12 +21,15 @@ def outline(shape: PieceShape, at: Placement, height: int = 200, width: int = 40
     rows, columns = np.mgrid[0:height, 0:width].astype(np.float32) + 0.5
     x, y = columns - at.x, rows - at.y
     inside: npt.NDArray[np.bool_] = (x >= 0) & (x < shape.size) & (y >= 0) & (y < shape.size)
-    for kind, ((corner_x, corner_y), (tx, ty), _) in zip(shape.sides, SIDE_FRAMES, strict=True):
+    for kind, knob, ((corner_x, corner_y), (tx, ty), (nx, ny)) in zip(
+        shape.sides, shape.knobs, SIDE_FRAMES, strict=True
+    ):
         if kind == "flat":
             continue
-        centre_x = (corner_x + tx / 2) * shape.size
-        centre_y = (corner_y + ty / 2) * shape.size
-        circle = (x - centre_x) ** 2 + (y - centre_y) ** 2 < shape.knob_radius**2
+        outward = knob.lift if kind == "knob" else -knob.lift
+        centre_x = (corner_x + tx * knob.along) * shape.size + nx * outward
+        centre_y = (corner_y + ty * knob.along) * shape.size + ny * outward
+        circle = (x - centre_x) ** 2 + (y - centre_y) ** 2 < knob.radius**2
         inside = inside | circle if kind == "knob" else inside & ~circle
     return inside
 
@@ -61,7 +64,7 @@ def test_a_flat_background_without_a_gap_says_nothing() -> None:
 
 def test_a_square_without_the_knob_and_socket_is_not_the_gap() -> None:
     # A background shape's edges that follow the body's sides but not its knob and socket.
-    square = PieceShape(SIZE, ("flat", "flat", "flat", "flat"), 0.165 * SIZE)
+    square = PieceShape(SIZE, ("flat", "flat", "flat", "flat"), (Knob(0.165 * SIZE),) * 4)
     assert shading_lead(shaded(flat(), outline(square, GAP)), SHAPE, PIECE, GAP) < 1.5
 
 

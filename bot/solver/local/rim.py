@@ -39,20 +39,21 @@ def rim_of(shape: PieceShape, *, arcs: bool) -> Rim:
     with `arcs` along the knobs' and sockets' round parts too."""
     size = shape.size
     points: list[tuple[float, float, float, float, int]] = []
-    for side, (kind, ((corner_x, corner_y), (tx, ty), (nx, ny))) in enumerate(
-        zip(shape.sides, SIDE_FRAMES, strict=True)
+    for side, (kind, knob, ((corner_x, corner_y), (tx, ty), (nx, ny))) in enumerate(
+        zip(shape.sides, shape.knobs, SIDE_FRAMES, strict=True)
     ):
         part = 2 * side  # the straight part; 2 * side + 1 is its knob or socket
+        centre = knob.along * size
         points.extend(
             (corner_x * size + step * tx, corner_y * size + step * ty, nx, ny, part)
             for step in np.linspace(_CORNER * size, (1 - _CORNER) * size, _POINTS_PER_SIDE)
-            if kind == "flat" or abs(step - size / 2) > shape.knob_radius + _CORNER * size
+            if kind == "flat" or abs(step - centre) > knob.radius + _CORNER * size
         )
         if arcs and kind != "flat":
             outward = 1.0 if kind == "knob" else -1.0
             for angle in np.linspace(_ARC_ENDS * math.pi, (1 - _ARC_ENDS) * math.pi, _POINTS_PER_ARC):
-                along = size / 2 - shape.knob_radius * math.cos(angle)
-                across = outward * (shape.knob_lift + shape.knob_radius * math.sin(angle))
+                along = centre - knob.radius * math.cos(angle)
+                across = outward * (knob.lift + knob.radius * math.sin(angle))
                 # Away from the piece: out of a knob's circle, into a socket's.
                 normal_along, normal_across = -outward * math.cos(angle), math.sin(angle)
                 points.append(

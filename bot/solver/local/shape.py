@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
+from itertools import product
 from typing import Literal
 
 import numpy as np
@@ -25,10 +27,14 @@ SIDE_FRAMES = (
     ((1.0, 1.0), (-1.0, 0.0), (0.0, 1.0)),
     ((0.0, 1.0), (0.0, -1.0), (-1.0, 0.0)),
 )
-_KNOB_RADII = (0.145, 0.165, 0.185)  # in body sizes; the samples measure about 0.165
+_KNOB_RADII = (0.125, 0.145, 0.165, 0.185, 0.205)  # in body sizes; the samples measure about 0.165
 # How far a knob's centre stands out from its side, in body sizes: 0 on the samples (a half circle), but other
 # puzzles draw a round head on a neck, reaching up to a third of the body out.
-_KNOB_LIFTS = (0.0, 0.09)
+_KNOB_LIFTS = (0.0, 0.05, 0.09, 0.13, 0.17)
+# Where along its side a knob's centre is, as a share of the side: the middle on the samples, but a die-cut
+# puzzle's knobs stand a little off it, each its own way.
+_KNOB_ALONG = tuple(0.4 + 0.025 * step for step in range(9))
+_OPTION_SPACING = 0.025  # of the body's side, between the points of an option's outline: about a pixel
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,70 +71,98 @@ class Contour:
 
 
 @dataclass(frozen=True, slots=True)
+class Knob:
+    """The round part of a side that carries a knob or a socket, in pixels."""
+
+    radius: float
+    lift: float = 0.0  # how far its centre stands out from the side (into the body, for a socket)
+    along: float = 0.5  # where its centre is along the side, as a share of the side
+
+    @property
+    def reach(self) -> float:
+        return self.radius + self.lift
+
+
+@dataclass(frozen=True, slots=True)
 class PieceShape:
     size: float  # side of the square body
     sides: tuple[Side, Side, Side, Side]  # top, right, bottom, left
-    knob_radius: float
-    knob_lift: float = 0.0  # how far the knobs' centres stand out from their sides
+    knobs: tuple[Knob, Knob, Knob, Knob]  # each side's round part; a flat side's is not drawn
 
     def contour(self, spacing: float) -> Contour:
         parts = [
-            _side(self.size, index, kind, self.knob_radius, self.knob_lift, spacing)
-            for index, kind in enumerate(self.sides)
+            _side(self.size, index, kind, knob, spacing)
+            for index, (kind, knob) in enumerate(zip(self.sides, self.knobs, strict=True))
         ]
         return Contour.join(parts)
 
     def extents(self) -> tuple[float, float, float, float]:
         """How far knobs reach beyond the body: left, top, right, bottom."""
-        reach = self.knob_radius + self.knob_lift
-        top, right, bottom, left = (reach if kind == "knob" else 0.0 for kind in self.sides)
+        top, right, bottom, left = (
+            knob.reach if kind == "knob" else 0.0 for kind, knob in zip(self.sides, self.knobs, strict=True)
+        )
         return left, top, right, bottom
 
 
 def fit_shape(maps: EdgeMaps, x: float, y: float, size: float) -> PieceShape:
     """Decide each side of the body at (x, y) by which outline the edges follow best there."""
-    options: list[tuple[int, Side, float, float]] = []
-    parts: list[Contour] = []
-    for index in range(4):
-        middle = _side(size, index, "flat", 0.0, 0.0, 0.7)
-        along = middle.xs + middle.ys  # one of the two is constant along a side
-        options.append((index, "flat", 0.0, 0.0))
-        parts.append(middle.where(np.abs(along - along.mean()) <= _KNOB_RADII[1] * size))
-        for ratio in _KNOB_RADII:
-            for lift in _KNOB_LIFTS:
-                for kind in ("knob", "socket"):
-                    options.append((index, kind, ratio, lift))
-                    parts.append(_arc(size, index, kind, ratio * size, lift * size, 0.7))
-    # One sampling pass for all options, then a mean per option.
-    joined = Contour.join(parts)
-    strength = maps.sample(joined.xs + x, joined.ys + y, joined.weight_x, joined.weight_y)
-    starts = np.cumsum([0] + [len(part.xs) for part in parts[:-1]])
-    means = np.add.reduceat(strength, starts) / np.array([len(part.xs) for part in parts])
+    options = _side_options()
+    contour = options.contour
+    strength = maps.sample(contour.xs * size + x, contour.ys * size + y, contour.weight_x, contour.weight_y)
+    means = np.add.reduceat(strength, options.starts) / options.counts
     sides: list[Side] = []
-    radii: list[float] = []
-    lifts: list[float] = []
+    knobs: list[Knob] = []
     for index in range(4):
-        mine = [number for number, option in enumerate(options) if option[0] == index]
-        _, kind, ratio, lift = options[max(mine, key=lambda number: means[number])]
+        best = options.first[index] + int(np.argmax(means[options.first[index] : options.first[index + 1]]))
+        kind, knob = options.choices[best]
         sides.append(kind)
-        if kind != "flat":
-            radii.append(ratio)
-            lifts.append(lift)
-    radius = float(np.median(radii)) if radii else _KNOB_RADII[1]
-    lifted = float(np.median(lifts)) if lifts else 0.0
-    return PieceShape(size, (sides[0], sides[1], sides[2], sides[3]), radius * size, lifted * size)
+        knobs.append(Knob(knob.radius * size, knob.lift * size, knob.along))
+    return PieceShape(size, (sides[0], sides[1], sides[2], sides[3]), (knobs[0], knobs[1], knobs[2], knobs[3]))
 
 
-def _side(size: float, index: int, kind: Side, radius: float, lift: float, spacing: float) -> Contour:
+@dataclass(frozen=True, slots=True)
+class _SideOptions:
+    """Every outline each side may follow, for a body of side 1, joined for one sampling pass."""
+
+    choices: list[tuple[Side, Knob]]  # side by side: the first options are the top's, then the right's, …
+    first: list[int]  # where each side's options begin among `choices`, and where the last side's end
+    contour: Contour
+    starts: npt.NDArray[np.intp]  # where each option's points begin in `contour`
+    counts: FloatArray  # and how many it has
+
+
+@cache
+def _side_options() -> _SideOptions:
+    choices: list[tuple[Side, Knob]] = []
+    parts: list[Contour] = []
+    first = [0]
+    for index in range(4):
+        # A flat side is told from a knob or socket by the middle, where those leave it.
+        middle = _straight(1.0, index, 0.0, 1.0, _OPTION_SPACING)
+        along = middle.xs + middle.ys  # one of the two is constant along a side
+        choices.append(("flat", Knob(0.0)))
+        parts.append(middle.where(np.abs(along - along.mean()) <= _KNOB_RADII[2]))
+        for radius, lift, share in product(_KNOB_RADII, _KNOB_LIFTS, _KNOB_ALONG):
+            knob = Knob(radius, lift, share)
+            for kind in ("knob", "socket"):
+                choices.append((kind, knob))
+                parts.append(_arc(1.0, index, kind, knob, _OPTION_SPACING))
+        first.append(len(choices))
+    counts = np.array([len(part.xs) for part in parts])
+    starts = np.concatenate(([0], np.cumsum(counts[:-1])))
+    return _SideOptions(choices, first, Contour.join(parts), starts, counts.astype(np.float32))
+
+
+def _side(size: float, index: int, kind: Side, knob: Knob, spacing: float) -> Contour:
     if kind == "flat":
         return _straight(size, index, 0.0, size, spacing)
-    middle = size / 2
-    foot = radius * math.cos(_below(radius, lift))  # where the round part meets the side, either way of the middle
+    centre = knob.along * size
+    foot = knob.radius * math.cos(_below(knob))  # where the round part meets the side, either way of its centre
     return Contour.join(
         [
-            _straight(size, index, 0.0, middle - foot, spacing),
-            _straight(size, index, middle + foot, size, spacing),
-            _arc(size, index, kind, radius, lift, spacing),
+            _straight(size, index, 0.0, centre - foot, spacing),
+            _straight(size, index, centre + foot, size, spacing),
+            _arc(size, index, kind, knob, spacing),
         ]
     )
 
@@ -138,21 +172,21 @@ def _straight(size: float, index: int, start: float, stop: float, spacing: float
     return _place(size, index, along, np.zeros_like(along), np.zeros_like(along), np.ones_like(along))
 
 
-def _arc(size: float, index: int, kind: Side, radius: float, lift: float, spacing: float) -> Contour:
-    """A circle standing `lift` out from the side's midpoint, down to the side: outwards for a knob, inwards for a
-    socket. Unlifted, it is a half circle; lifted, more of it shows, as a round head on a short neck."""
-    below = _below(radius, lift)
+def _arc(size: float, index: int, kind: Side, knob: Knob, spacing: float) -> Contour:
+    """A circle standing `lift` out from the side, down to the side: outwards for a knob, inwards for a socket.
+    Unlifted, it is a half circle; lifted, more of it shows, as a round head on a short neck."""
+    below = _below(knob)
     span = math.pi + 2 * below
-    angles = np.linspace(-below, math.pi + below, max(6, math.ceil(span * radius / spacing)), dtype=np.float32)
+    angles = np.linspace(-below, math.pi + below, max(6, math.ceil(span * knob.radius / spacing)), dtype=np.float32)
     outward = 1.0 if kind == "knob" else -1.0
-    along = (size / 2 - radius * np.cos(angles)).astype(np.float32)
-    across = (outward * (lift + radius * np.sin(angles))).astype(np.float32)
+    along = (knob.along * size - knob.radius * np.cos(angles)).astype(np.float32)
+    across = (outward * (knob.lift + knob.radius * np.sin(angles))).astype(np.float32)
     return _place(size, index, along, across, np.cos(angles), np.sin(angles))
 
 
-def _below(radius: float, lift: float) -> float:
+def _below(knob: Knob) -> float:
     """The angle below its centre's level at which a lifted circle meets the side (0 when not lifted)."""
-    return math.asin(min(lift / radius, 0.95)) if radius > 0 else 0.0
+    return math.asin(min(knob.lift / knob.radius, 0.95)) if knob.radius > 0 else 0.0
 
 
 def _place(
