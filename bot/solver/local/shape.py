@@ -27,7 +27,8 @@ SIDE_FRAMES = (
     ((1.0, 1.0), (-1.0, 0.0), (0.0, 1.0)),
     ((0.0, 1.0), (0.0, -1.0), (-1.0, 0.0)),
 )
-_KNOB_RADII = (0.125, 0.145, 0.165, 0.185, 0.205)  # in body sizes; the samples measure about 0.165
+_TYPICAL_RADIUS = 0.165  # of a knob, in body sizes: what the samples measure
+_KNOB_RADII = (0.125, 0.145, _TYPICAL_RADIUS, 0.185, 0.205)
 # How far a knob's centre stands out from its side, in body sizes: 0 on the samples (a half circle), but other
 # puzzles draw a round head on a neck, reaching up to a third of the body out.
 _KNOB_LIFTS = (0.0, 0.05, 0.09, 0.13, 0.17)
@@ -124,8 +125,8 @@ def fit_shape(maps: EdgeMaps, x: float, y: float, size: float) -> PieceShape:
 class _SideOptions:
     """Every outline each side may follow, for a body of side 1, joined for one sampling pass."""
 
-    choices: list[tuple[Side, Knob]]  # side by side: the first options are the top's, then the right's, …
-    first: list[int]  # where each side's options begin among `choices`, and where the last side's end
+    choices: tuple[tuple[Side, Knob], ...]  # side by side: the first options are the top's, then the right's, …
+    first: tuple[int, ...]  # where each side's options begin among `choices`, and where the last side's end
     contour: Contour
     starts: npt.NDArray[np.intp]  # where each option's points begin in `contour`
     counts: FloatArray  # and how many it has
@@ -141,7 +142,7 @@ def _side_options() -> _SideOptions:
         middle = _straight(1.0, index, 0.0, 1.0, _OPTION_SPACING)
         along = middle.xs + middle.ys  # one of the two is constant along a side
         choices.append(("flat", Knob(0.0)))
-        parts.append(middle.where(np.abs(along - along.mean()) <= _KNOB_RADII[2]))
+        parts.append(middle.where(np.abs(along - along.mean()) <= _TYPICAL_RADIUS))
         for radius, lift, share in product(_KNOB_RADII, _KNOB_LIFTS, _KNOB_ALONG):
             knob = Knob(radius, lift, share)
             for kind in ("knob", "socket"):
@@ -150,7 +151,7 @@ def _side_options() -> _SideOptions:
         first.append(len(choices))
     counts = np.array([len(part.xs) for part in parts])
     starts = np.concatenate(([0], np.cumsum(counts[:-1])))
-    return _SideOptions(choices, first, Contour.join(parts), starts, counts.astype(np.float32))
+    return _SideOptions(tuple(choices), tuple(first), Contour.join(parts), starts, counts.astype(np.float32))
 
 
 def _side(size: float, index: int, kind: Side, knob: Knob, spacing: float) -> Contour:
