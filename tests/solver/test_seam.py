@@ -7,12 +7,7 @@ import numpy as np
 from bot.solver.local.edges import FloatArray
 from bot.solver.local.scan import Placement
 from bot.solver.local.seam import FITS, NEUTRAL, seam_mismatch
-from bot.solver.local.shape import Knob, PieceShape
-
-SIZE = 48.0  # the body's side at the normal scale
-SHAPE = PieceShape(SIZE, ("flat", "knob", "flat", "socket"), (Knob(0.165 * SIZE),) * 4)
-PIECE = Placement(12.0, 70.0, 1.0, 0.0)
-GAP = Placement(260.0, 70.0, 1.0, 0.0)
+from tests.solver.drawn import GAP, PIECE, SHAPE, SIZE
 
 
 def puzzle(background: FloatArray, gap_at: float = GAP.x) -> FloatArray:

@@ -7,7 +7,7 @@ import pytest
 from bot.solver.local.edges import step_edges
 from bot.solver.local.scan import Placement
 from bot.solver.local.shape import Knob, PieceShape, Side, fit_shape
-from tests.solver.test_shading import SIZE, flat, outline, shaded
+from tests.solver.drawn import SIZE, flat, outline, shaded
 
 GAP = Placement(200.0, 70.0, 1.0, 0.0)
 
