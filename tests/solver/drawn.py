@@ -43,3 +43,12 @@ def shaded(pixels: FloatArray, within: npt.NDArray[np.bool_], factor: float = 0.
     out = pixels.copy()
     out[within] *= factor
     return out
+
+
+def traced(pixels: FloatArray, within: npt.NDArray[np.bool_], level: float = 245.0) -> FloatArray:
+    """The outline of `within` drawn as a one-pixel line: a piece as another captcha draws it."""
+    inner = within.copy()
+    inner[1:-1, 1:-1] &= within[:-2, 1:-1] & within[2:, 1:-1] & within[1:-1, :-2] & within[1:-1, 2:]
+    out = pixels.copy()
+    out[within & ~inner] = level
+    return out

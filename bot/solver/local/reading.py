@@ -33,6 +33,7 @@ NORMAL_WIDTH = 400  # every puzzle is read at this width, whatever the picture's
 SEARCH_WIDTH = 200  # the gap search runs on a copy this wide
 BODY_SIZES = range(12, 36)  # body sides tried at SEARCH_WIDTH: 6–18 % of the width
 _CANDIDATES = 2  # candidates read in full, gaps and pieces each
+_RIVALS = 4  # candidates found, gaps and pieces each: those not read only tell how clear a reading's start was
 _PIECE_REGION = 0.4  # of the width, from the left: where a piece starts out
 _AGREEMENT = 2.0  # px at NORMAL_WIDTH between two readings that agree
 _NEAR_SHADING = 3.0  # px either side of where the shading changes that the gap's outline is fitted within
@@ -63,16 +64,16 @@ def read_puzzle(puzzle: Image.Image) -> list[Reading]:
     pixels = np.asarray(puzzle, dtype=np.float32)
     search_scale = SEARCH_WIDTH / puzzle.width
     search = np.asarray(_resized(puzzle, SEARCH_WIDTH), dtype=np.float32)
-    gaps = find_gap_candidates(search, BODY_SIZES, _CANDIDATES)
+    gaps = find_gap_candidates(search, BODY_SIZES, _RIVALS)
     # Another captcha's gap may not glow: its piece's thin outline at the left is then the place to start.
     left_part = search[:, : round(search.shape[1] * _PIECE_REGION)]
-    pieces = find_squares(line_edges(left_part, 1), BODY_SIZES, _CANDIDATES)
+    pieces = find_squares(line_edges(left_part, 1), BODY_SIZES, _RIVALS)
     found: list[Reading] = []
-    for gap, piece in zip_longest(gaps, pieces):
-        if gap is not None and (reading := _read(pixels, gap, search_scale, _rival(gap, gaps))):
+    for gap, piece in zip_longest(gaps[:_CANDIDATES], pieces[:_CANDIDATES]):
+        if gap is not None and (reading := _read(pixels, _Start(gap, gaps, search_scale))):
             found.append(reading)
         if piece is not None:
-            found.extend(_read_from_piece(pixels, piece, search_scale, _rival(piece, pieces)))
+            found.extend(_read_from_piece(pixels, _Start(piece, pieces, search_scale)))
         if any(_agreeing(reading, found) for reading in found):
             break  # the strongest gap and the strongest piece tell the same offset: the rest would not
     return [
@@ -91,9 +92,31 @@ def _agreeing(reading: Reading, readings: list[Reading]) -> int:
     )
 
 
-def _rival(candidate: GapCandidate, candidates: list[GapCandidate]) -> float:
-    """The strongest other candidate's score as a share of this one's."""
-    return max((other.score for other in candidates if other is not candidate), default=0.0) / candidate.score
+@dataclass(frozen=True, slots=True)
+class _Start:
+    """The candidate a reading begins from, among the others found alike, in pixels of the search copy."""
+
+    candidate: GapCandidate
+    candidates: list[GapCandidate]
+    search_scale: float
+
+    def rival(self, shape: PieceShape, found: Placement) -> float:
+        """The strongest other candidate's score as a share of this one's. One whose middle lies within the
+        outline `found` around this one is a part of it, no rival: a knob is found as a square of its own."""
+        left, top, right, bottom = shape.extents()
+
+        def within(candidate: GapCandidate) -> bool:
+            x, y = (
+                (candidate.x + candidate.size / 2) / self.search_scale,
+                (candidate.y + candidate.size / 2) / self.search_scale,
+            )
+            return (
+                found.x - left <= x <= found.x + shape.size + right
+                and found.y - top <= y <= found.y + shape.size + bottom
+            )
+
+        others = (other.score for other in self.candidates if other is not self.candidate and not within(other))
+        return max(others, default=0.0) / self.candidate.score
 
 
 def _resized(image: Image.Image, width: int) -> Image.Image:
@@ -101,9 +124,9 @@ def _resized(image: Image.Image, width: int) -> Image.Image:
     return image.resize((width, height), Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
-def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> Reading | None:
+def _read(pixels: FloatArray, start: _Start) -> Reading | None:
     """Fit the gap around a candidate, then find the piece that shares its outline."""
-    fitted = _fit_gap(pixels, candidate, search_scale)
+    fitted = _fit_gap(pixels, start.candidate, start.search_scale)
     if fitted is None:
         return None
     shape, gap, glow_height, glow_fit = fitted
@@ -112,14 +135,14 @@ def _read(pixels: FloatArray, candidate: GapCandidate, search_scale: float, riva
         return None
     piece, halves_apart = found
     glow = (glow_height, glow_fit)
-    return _reading(shape, gap, piece, candidate, rival, glow, halves_apart, piece.rival, pixels, False)
+    return _reading(shape, gap, piece, start, glow, halves_apart, piece.rival, pixels, False)
 
 
-def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: float, rival: float) -> list[Reading]:
+def _read_from_piece(pixels: FloatArray, start: _Start) -> list[Reading]:
     """Fit the piece's outline around a candidate, then find the gap that shares it further right: where step edges
     follow the outline best, and where the colours change all along it, if that is elsewhere (a soft rim on a flat
     background has weak edges, but they go all the way round)."""
-    outline = _outline_at(pixels, candidate, search_scale, lines=True)
+    outline = _outline_at(pixels, start.candidate, start.search_scale, lines=True)
     if outline is None:
         return []
     shaded = shading_profile(pixels, outline.shape, outline.placed, outline.placed.y).best()
@@ -129,8 +152,7 @@ def _read_from_piece(pixels: FloatArray, candidate: GapCandidate, search_scale: 
             outline.shape,
             gap,
             outline.placed,
-            candidate,
-            rival,
+            start,
             (glow_height, glow_fit),
             outline.halves_apart,
             gap.rival,
@@ -145,8 +167,7 @@ def _reading(
     shape: PieceShape,
     gap: Placement,
     piece: Placement,
-    start: GapCandidate,
-    start_rival: float,
+    start: _Start,
     glow: tuple[float, float],
     halves_apart: float,
     slide_rival: float,
@@ -157,7 +178,7 @@ def _reading(
     `slide_rival` how clear the best place along the rows was for the other one."""
     content = match_content(pixels, shape.size, piece, gap)
     evidence = Evidence(
-        gap_score=start.score,
+        gap_score=start.candidate.score,
         gap_strength=gap.score,
         glow_height=glow[0],
         glow_fit=glow[1],
@@ -166,7 +187,7 @@ def _reading(
         halves_apart=halves_apart,
         rows_apart=abs(piece.y - gap.y),
         piece_left=(piece.x - shape.extents()[0]) / pixels.shape[1],
-        gap_rival=start_rival,
+        gap_rival=start.rival(shape, piece if piece_first else gap),
         piece_first=piece_first,
         content_at_gap=content.at_gap,
         content_elsewhere=content.elsewhere,
