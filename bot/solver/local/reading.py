@@ -54,9 +54,13 @@ class Reading:
 
     def outline(self, placement: Placement) -> tuple[float, float, float, float]:
         """The outline's box, knobs included: left, top, right, bottom."""
-        left, top, right, bottom = self.shape.extents()
-        size = self.shape.size
-        return placement.x - left, placement.y - top, placement.x + size + right, placement.y + size + bottom
+        return _outline_box(self.shape, placement)
+
+
+def _outline_box(shape: PieceShape, placement: Placement) -> tuple[float, float, float, float]:
+    left, top, right, bottom = shape.extents()
+    size = shape.size
+    return placement.x - left, placement.y - top, placement.x + size + right, placement.y + size + bottom
 
 
 def read_puzzle(puzzle: Image.Image) -> list[Reading]:
@@ -103,17 +107,12 @@ class _Start:
     def rival(self, shape: PieceShape, found: Placement) -> float:
         """The strongest other candidate's score as a share of this one's. One whose middle lies within the
         outline `found` around this one is a part of it, no rival: a knob is found as a square of its own."""
-        left, top, right, bottom = shape.extents()
+        left, top, right, bottom = _outline_box(shape, found)
 
         def within(candidate: GapCandidate) -> bool:
-            x, y = (
-                (candidate.x + candidate.size / 2) / self.search_scale,
-                (candidate.y + candidate.size / 2) / self.search_scale,
-            )
-            return (
-                found.x - left <= x <= found.x + shape.size + right
-                and found.y - top <= y <= found.y + shape.size + bottom
-            )
+            x = (candidate.x + candidate.size / 2) / self.search_scale
+            y = (candidate.y + candidate.size / 2) / self.search_scale
+            return left <= x <= right and top <= y <= bottom
 
         others = (other.score for other in self.candidates if other is not self.candidate and not within(other))
         return max(others, default=0.0) / self.candidate.score
