@@ -115,31 +115,31 @@ _GLOWS = 1.0
 _DRAWN = 2.0
 
 CONFIDENCE_WEIGHTS = (
-    0.02784,
-    1.294,
-    -0.5755,
-    4.864,
-    0.7548,
-    -0.1084,
-    0.0001354,
-    -0.6822,
-    -4.767,
-    -8.317,
-    -0.3806,
-    1.644,
-    -0.5275,
-    10.46,
-    3.507,
-    1.18,
-    4.971,
-    1.412,
-    -0.4616,
+    0.2615,
+    1.317,
+    -0.7469,
+    7.431,
+    0.9175,
+    -0.5304,
+    -0.2367,
+    -1.135,
+    -4.541,
+    -8.791,
+    0.6786,
+    1.788,
+    -0.1077,
+    13.66,
+    4.453,
+    0.9284,
+    5.275,
+    1.121,
+    -0.5778,
 )
-CONFIDENCE_BIAS = -10.44
+CONFIDENCE_BIAS = -13.92
 
 
 # A reading that only the piece's outline supports is right at most 1 time in 2 on another author's puzzles,
-# whatever the fit says (bench/calibrate_local.py prints it: 5 of 11 on its seeds, once readings that the piece's
+# whatever the fit says (bench/calibrate_local.py prints it: 4 of 8 on its seeds, once readings that the piece's
 # own pixels confirm at the gap, whose rim fits the gap's surroundings or whose gap's shading follows its outline
 # no longer count as such; 96 of 125 before any of these). On bench/local_solver.py's seeds such readings made all
 # 9 of the confident mistakes before this ceiling. Our own generators have too few of them for the fit to learn that.
