@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.solver.local.edges import line_edges
 from bot.solver.local.gap import find_squares
+from bot.solver.local.reading import BODY_SIZES
 from bot.solver.local.scan import Placement
 from bot.solver.local.shape import Knob, PieceShape
 from tests.solver.drawn import flat, outline, traced
-
-SEARCH_SIZES = range(12, 36)  # bot/solver/local/reading.py's BODY_SIZES
 
 
 def test_the_whole_square_outranks_a_small_one_in_its_corner() -> None:
@@ -19,7 +18,7 @@ def test_the_whole_square_outranks_a_small_one_in_its_corner() -> None:
     pixels[73, 40:54] = 245.0
     pixels[60:74, 53] = 245.0
 
-    strongest = find_squares(line_edges(pixels, 1), SEARCH_SIZES, 3)[0]
+    strongest = find_squares(line_edges(pixels, 1), BODY_SIZES, 3)[0]
 
     assert (strongest.x, strongest.y) == (40.0, 60.0)
     assert 28 <= strongest.size <= 31
