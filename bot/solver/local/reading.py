@@ -4,8 +4,8 @@ The picture has been cut to the located puzzle and scaled to NORMAL_WIDTH (bot/s
 1. On a SEARCH_WIDTH copy, find gap-like squares: edges at all four corners and a glow brighter than the body.
 2. At the normal scale, fit the strongest candidate's body and decide each side (flat, knob or socket).
 3. Slide that outline along the same rows to the left over a map of thin lines: the piece's outline.
-4. offset = gap x − piece x. The two strongest of each are read this way, and read the other way round too: from
-   the piece's thin outline to a gap further right that need not glow.
+4. offset = gap x − piece x. The two strongest of each that give a reading are read this way, and read the other
+   way round too: from the piece's thin outline to a gap further right that need not glow.
 5. Look for the piece's own middle along its rows (bot/solver/local/content.py): it is the picture cut out of
    the gap, often still seen through the gap's shading; compare the piece's rim with the gap's surroundings
    (bot/solver/local/seam.py): it goes on there; and see whether the colours change all along the gap's outline
@@ -32,7 +32,7 @@ from bot.solver.local.shape import Contour, PieceShape, fit_shape
 NORMAL_WIDTH = 400  # every puzzle is read at this width, whatever the picture's scale
 SEARCH_WIDTH = 200  # the gap search runs on a copy this wide
 BODY_SIZES = range(12, 36)  # body sides tried at SEARCH_WIDTH: 6–18 % of the width
-_CANDIDATES = 2  # candidates read in full, gaps and pieces each
+_CANDIDATES = 2  # candidates read in full, gaps and pieces each (those that give a reading)
 _RIVALS = 4  # candidates found, gaps and pieces each: those not read only tell how clear a reading's start was
 _PIECE_REGION = 0.4  # of the width, from the left: where a piece starts out
 _AGREEMENT = 2.0  # px at NORMAL_WIDTH between two readings that agree
@@ -73,11 +73,20 @@ def read_puzzle(puzzle: Image.Image) -> list[Reading]:
     left_part = search[:, : round(search.shape[1] * _PIECE_REGION)]
     pieces = find_squares(line_edges(left_part, 1), BODY_SIZES, _RIVALS)
     found: list[Reading] = []
-    for gap, piece in zip_longest(gaps[:_CANDIDATES], pieces[:_CANDIDATES]):
-        if gap is not None and (reading := _read(pixels, _Start(gap, gaps, search_scale))):
+    # A candidate that gives no reading does not use up a turn: a bright piece is found as a gap too, with no room
+    # on its left for a piece, and the next candidate is read in its place.
+    gaps_read = pieces_read = 0
+    for gap, piece in zip_longest(gaps, pieces):
+        if gap is not None and gaps_read < _CANDIDATES and (reading := _read(pixels, _Start(gap, gaps, search_scale))):
             found.append(reading)
-        if piece is not None:
-            found.extend(_read_from_piece(pixels, _Start(piece, pieces, search_scale)))
+            gaps_read += 1
+        if (
+            piece is not None
+            and pieces_read < _CANDIDATES
+            and (more := _read_from_piece(pixels, _Start(piece, pieces, search_scale)))
+        ):
+            found.extend(more)
+            pieces_read += 1
         if any(_agreeing(reading, found) for reading in found):
             break  # the strongest gap and the strongest piece tell the same offset: the rest would not
     return [
