@@ -39,6 +39,7 @@ _HOLDER_PENALTY = 0.6
 _SLIDER_COVER_PENALTY = 0.3
 _REACH = 0.04  # of the width: how far a side may move outwards when it is refined
 _MAX_REACH = 48
+_PLAIN_ROW = 0.7  # share of a row's pixels that are flat along it, for the row to be the card's
 _BORDER_SIDE = 0.8  # what a side on the picture's own border counts for: likely, but nothing was seen
 # Edge pixels inside, per pixel of half the perimeter, from which an area is busy enough to be a whole puzzle:
 # the piece's and the gap's outlines alone are about two. Counted along lines, so it holds at every scale.
@@ -390,10 +391,20 @@ def _slider(maps: _Maps, puzzle: Rectangle) -> Rectangle | None:
     if len(tops) == 0:
         return None
     bar_top = int(tops[0])
+    if not _plain_between(maps.across_columns[puzzle.bottom + 1 : bar_top, first : last + 1]):
+        return None
     bottoms = edge_rows(bar_top + round(0.08 * puzzle.width), bar_top + round(0.2 * puzzle.width))
     if len(bottoms) == 0:
         return None
     return Rectangle(puzzle.left, bar_top, puzzle.right, int(bottoms[-1]))
+
+
+def _plain_between(rows: npt.NDArray[np.int16]) -> bool:
+    """Whether some row between a puzzle and a bar below it is plain along its length: a slider bar lies on the
+    card. Two long edges within a puzzle's own picture have its texture between them; taken for a shape's slider
+    bar, they made the puzzle around them look like a card that holds a puzzle and its bar (see _weighed). A row
+    blurred by both edges still changes little along its length, so only the steps along it count."""
+    return rows.size == 0 or float((rows < FLAT_LEVEL).mean(axis=1).max()) >= _PLAIN_ROW
 
 
 def _overlap(first: Rectangle, second: Rectangle) -> float:
