@@ -34,3 +34,14 @@ def test_gap_like_shapes_with_no_room_for_a_piece_do_not_keep_the_gap_from_being
     assert from_the_gap, "no reading started from the gap"
     assert abs(from_the_gap[0].offset - (GAP.x - PIECE.x)) <= 1
     assert from_the_gap[0].evidence.agreeing  # and the reading from the piece's outline has its second witness
+
+
+def test_a_piece_lit_like_its_gap_but_less_is_no_rival_of_the_gap() -> None:
+    # Another captcha lightens its piece as it lightens the gap: the piece is found among the gap-like squares,
+    # and counted as the gap's rival it made a reading from the gap look as unsure as one with two gaps.
+    piece = outline(SHAPE, PIECE)
+    pixels = traced(shaded(shaded(flat(), outline(SHAPE, GAP), factor=1.3), piece, factor=1.2), piece)
+    readings = read_puzzle(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)))
+    from_the_gap = [reading for reading in readings if not reading.evidence.piece_first]
+    assert abs(from_the_gap[0].offset - (GAP.x - PIECE.x)) <= 1
+    assert from_the_gap[0].evidence.gap_rival < 0.2

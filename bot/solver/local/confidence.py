@@ -27,7 +27,7 @@ class Evidence:
     halves_apart: float  # pixels between where the outline's left and right halves alone put the piece
     rows_apart: float  # pixels between the piece's row and the gap's; they share one in every real puzzle
     piece_left: float  # the piece's left edge as a share of the puzzle's width: it starts at the left
-    gap_rival: float = 0.0  # the strongest other candidate's score as a share of this one's (its own knobs aside)
+    gap_rival: float = 0.0  # the strongest other candidate's score as a share of this one's (see _Start.rival)
     piece_first: bool = False  # found from the piece's outline (the gap did not glow enough to start from)
     agreeing: int = 0  # readings that started from the other end (gap or piece) and found the same offset
     content_at_gap: float = 0.0  # how well the piece's middle is found again at the gap (bot/solver/local/content.py)
@@ -115,27 +115,27 @@ _GLOWS = 1.0
 _DRAWN = 2.0
 
 CONFIDENCE_WEIGHTS = (
-    0.2615,
-    1.317,
-    -0.7469,
-    7.431,
-    0.9175,
-    -0.5304,
-    -0.2367,
-    -1.135,
-    -4.541,
-    -8.791,
-    0.6786,
-    1.788,
-    -0.1077,
-    13.66,
-    4.453,
-    0.9284,
-    5.275,
-    1.121,
-    -0.5778,
+    0.3326,
+    1.631,
+    -0.5736,
+    7.182,
+    0.6631,
+    -0.6101,
+    -0.2971,
+    -1.39,
+    -4.278,
+    -9.945,
+    1.624,
+    2.334,
+    0.9557,
+    13.17,
+    4.57,
+    1.401,
+    8.323,
+    1.643,
+    -0.5367,
 )
-CONFIDENCE_BIAS = -13.92
+CONFIDENCE_BIAS = -18.4
 
 
 # A reading that only the piece's outline supports is right at most 1 time in 2 on another author's puzzles,

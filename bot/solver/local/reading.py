@@ -57,7 +57,10 @@ class Reading:
         return _outline_box(self.shape, placement)
 
 
-def _outline_box(shape: PieceShape, placement: Placement) -> tuple[float, float, float, float]:
+_Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _outline_box(shape: PieceShape, placement: Placement) -> _Box:
     left, top, right, bottom = shape.extents()
     size = shape.size
     return placement.x - left, placement.y - top, placement.x + size + right, placement.y + size + bottom
@@ -113,18 +116,42 @@ class _Start:
     candidates: list[GapCandidate]
     search_scale: float
 
-    def rival(self, shape: PieceShape, found: Placement) -> float:
-        """The strongest other candidate's score as a share of this one's. One whose middle lies within the
-        outline `found` around this one is a part of it, no rival: a knob is found as a square of its own."""
-        left, top, right, bottom = _outline_box(shape, found)
+    def rival(self, shape: PieceShape, found: Placement, other_end: Placement) -> float:
+        """The strongest other candidate's score as a share of this one's. Not rivals: one that is a part of the
+        outline `found` around this one (a knob is found as a square of its own, and so is a larger square around
+        the outline and some of the picture beside it), and one weaker than this at the reading's other end
+        (another captcha shades its piece like its gap)."""
+        own = _outline_box(shape, found)
+        far = _outline_box(shape, other_end)
 
-        def within(candidate: GapCandidate) -> bool:
-            x = (candidate.x + candidate.size / 2) / self.search_scale
-            y = (candidate.y + candidate.size / 2) / self.search_scale
-            return left <= x <= right and top <= y <= bottom
+        def no_rival(candidate: GapCandidate) -> bool:
+            square = self._square(candidate)
+            return _part_of(square, own) or (_middle_within(square, far) and candidate.score < self.candidate.score)
 
-        others = (other.score for other in self.candidates if other is not self.candidate and not within(other))
+        others = (other.score for other in self.candidates if other is not self.candidate and not no_rival(other))
         return max(others, default=0.0) / self.candidate.score
+
+    def _square(self, candidate: GapCandidate) -> _Box:
+        scale = self.search_scale
+        x, y, size = candidate.x / scale, candidate.y / scale, candidate.size / scale
+        return x, y, x + size, y + size
+
+
+def _middle_within(square: _Box, box: _Box) -> bool:
+    x, y = (square[0] + square[2]) / 2, (square[1] + square[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _part_of(square: _Box, outline: _Box) -> bool:
+    """Whether the square's middle lies within the outline, or the two share half of the smaller one."""
+    width = min(square[2], outline[2]) - max(square[0], outline[0])
+    height = min(square[3], outline[3]) - max(square[1], outline[1])
+    smaller = min(_area(square), _area(outline))
+    return _middle_within(square, outline) or max(0.0, width) * max(0.0, height) >= 0.5 * smaller
+
+
+def _area(box: _Box) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _resized(image: Image.Image, width: int) -> Image.Image:
@@ -195,7 +222,7 @@ def _reading(
         halves_apart=halves_apart,
         rows_apart=abs(piece.y - gap.y),
         piece_left=(piece.x - shape.extents()[0]) / pixels.shape[1],
-        gap_rival=start.rival(shape, piece if piece_first else gap),
+        gap_rival=start.rival(shape, piece, gap) if piece_first else start.rival(shape, gap, piece),
         piece_first=piece_first,
         content_at_gap=content.at_gap,
         content_elsewhere=content.elsewhere,
