@@ -3,10 +3,10 @@
     .venv/bin/python bench/calibrate_local.py [--count 400] [--seed 100000] [--jobs 2]
 
 Every set of bench/pictures.py takes part: the screenshot contexts, another author's puzzles (counted twice), and
-pictures without a puzzle (whose every answer is wrong; they count five times). The confidence learns how likely a reading
-is within 3 px at a 388 px width: first on every reading, then, as read_picture keeps the most confident one, on the
-readings it would keep, a few times over. It is checked on the last third after fitting on the rest, then refitted on
-everything; the printed weights come from exactly this run. Keep its seeds away from the benchmark's.
+pictures without a puzzle (whose every answer is wrong; they count five times). The confidence learns how likely a
+reading is within 3 px at a 388 px width: first on every reading, then, as read_picture keeps the most confident one,
+on the readings it would keep, a few times over. It is checked on the last third after fitting on the rest, then
+refitted on everything; the printed weights come from exactly this run. Keep its seeds away from the benchmark's.
 """
 
 from __future__ import annotations
