@@ -39,6 +39,9 @@ _AGREEMENT = 2.0  # px at NORMAL_WIDTH between two readings that agree
 _NEAR_SHADING = 3.0  # px either side of where the shading changes that the gap's outline is fitted within
 
 
+_Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One interpretation of a puzzle: a gap candidate and the piece that best matches it, in its pixels."""
@@ -52,12 +55,9 @@ class Reading:
     def offset(self) -> float:
         return self.gap.x - self.piece.x
 
-    def outline(self, placement: Placement) -> tuple[float, float, float, float]:
+    def outline(self, placement: Placement) -> _Box:
         """The outline's box, knobs included: left, top, right, bottom."""
         return _outline_box(self.shape, placement)
-
-
-_Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 def _outline_box(shape: PieceShape, placement: Placement) -> _Box:
